@@ -1,0 +1,164 @@
+import { Command, CommanderError, Option } from 'commander';
+import { NotImplementedError, UserError } from '../errors.js';
+import { addGlobalOptions, globalOptions } from './global-options.js';
+import { VERSION } from './version.js';
+
+/** Where a command writes; injected so tests and renderers never touch process.stdout directly. */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const ISSUE_RUN_LOCALLY = 'Run locally on Docker';
+const ISSUE_PUSH = 'Tag and push images to a registry';
+const ISSUE_K8S = 'Promote to Kubernetes';
+const ISSUE_WATCH = 'Hot reload on file save';
+
+function placeholder(name: string, issue: string) {
+  return () => {
+    throw new NotImplementedError(name, issue);
+  };
+}
+
+/** Builds the command tree. Actions load their stage lazily so start-up stays fast. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('devspace')
+    .description('One compose file from laptop to cluster: build, run, hot-reload, push and deploy.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
+  addGlobalOptions(program);
+  program.addHelpText(
+    'after',
+    `
+Environment:
+  COMPOSE_FILE, COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, COMPOSE_PATH_SEPARATOR,
+  COMPOSE_DISABLE_ENV_FILE, DOCKER_HOST, DOCKER_CONFIG, KUBECONFIG, NO_COLOR
+
+Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implemented yet,
+            70 internal error (a bug in devspace: please report it)`,
+  );
+
+  program
+    .command('config')
+    .description('print the fully resolved, normalised compose model')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--services', 'list the enabled services, one per line')
+    .option('--volumes', 'list the named volumes, one per line')
+    .option('--networks', 'list the networks, one per line')
+    .option('--profiles', 'list every profile named in the file, one per line')
+    .option('--images', 'list the image each service runs, one per line')
+    .option('--hash <services>', 'print "SERVICE HASH" for a comma list of services, or * for all')
+    .option('-q, --quiet', 'only validate; print nothing on success')
+    .action(async (opts, cmd: Command) => {
+      const { runConfig } = await import('./config-command.js');
+      await runConfig({ ...globalOptions(cmd), ...opts }, io);
+    });
+
+  program
+    .command('up')
+    .argument('[services...]', 'services to start (default: all enabled)')
+    .description('build what changed, start the services, stream logs and hot-reload on save')
+    .option('-d, --detach', 'return once every service is running (and healthy)')
+    .option('--no-watch', 'do not watch files')
+    .option('--build', 'build images even when they look up to date')
+    .option('--remove-orphans', "remove containers of services no longer in the file")
+    .option('--wait-timeout <seconds>', 'how long --detach waits for health')
+    .action(placeholder('up', ISSUE_RUN_LOCALLY));
+  program
+    .command('down')
+    .description("remove exactly this project's containers and networks, found by label")
+    .option('-v, --volumes', 'also remove named volumes')
+    .addOption(new Option('--rmi <which>', 'also remove images').choices(['local', 'all']))
+    .action(placeholder('down', ISSUE_RUN_LOCALLY));
+  program
+    .command('build')
+    .argument('[services...]', 'services to build (default: all with a build section)')
+    .description('build and tag images in parallel, dependency-ordered, cached by content digest')
+    .option('--no-cache', 'do not use the build cache')
+    .option('--pull', 'always try to pull newer base images')
+    .action(placeholder('build', ISSUE_RUN_LOCALLY));
+  program
+    .command('watch')
+    .argument('[services...]', 'services to watch')
+    .description('watch files and sync, restart or rebuild a project that is already up')
+    .option('--poll', 'poll the file system (network drives)')
+    .action(placeholder('watch', ISSUE_WATCH));
+  program
+    .command('push')
+    .argument('[services...]', 'services to push')
+    .description("tag and push images with the user's Docker credentials")
+    .option('--registry <registry>', 'registry to push to')
+    .option('--tag <policy>', 'tag policy: digest, git, or a template')
+    .action(placeholder('push', ISSUE_PUSH));
+  program
+    .command('deploy')
+    .description('build, push or load images, apply manifests and wait for the rollout')
+    .option('--context <context>', 'kubeconfig context')
+    .option('--kubeconfig <path>', 'kubeconfig file')
+    .option('-n, --namespace <namespace>', 'namespace')
+    .option('--env <environment>', 'environment overlay from x-devspace.environments')
+    .option('--timeout <seconds>', 'rollout deadline')
+    .option('--rollback-on-failure', 'roll back a Deployment whose rollout fails')
+    .option('--force-conflicts', 'take over fields owned by another field manager')
+    .action(placeholder('deploy', ISSUE_K8S));
+  program
+    .command('render')
+    .description('print or write the Kubernetes manifests without applying them')
+    .option('--env <environment>', 'environment overlay')
+    .option('-o, --output <dir>', 'write files to this directory')
+    .option('--helm', 'write a Helm chart')
+    .option('--show-secrets', 'print Secret values')
+    .action(placeholder('render', ISSUE_K8S));
+  program
+    .command('delete')
+    .description('remove what deploy applied, found by label')
+    .option('--context <context>', 'kubeconfig context')
+    .option('-n, --namespace <namespace>', 'namespace')
+    .action(placeholder('delete', ISSUE_K8S));
+  program
+    .command('scale')
+    .argument('<service=replicas...>', 'for example front=5')
+    .description('scale services on the cluster')
+    .option('--context <context>', 'kubeconfig context')
+    .action(placeholder('scale', ISSUE_K8S));
+  program
+    .command('ps')
+    .description('status of the services, locally or on the cluster')
+    .option('--context <context>', 'show the cluster side')
+    .option('-a, --all', 'include stopped containers')
+    .action(placeholder('ps', ISSUE_RUN_LOCALLY));
+  program
+    .command('logs')
+    .argument('[services...]', 'services (default: all)')
+    .description('logs of the services, locally or on the cluster')
+    .option('-f, --follow', 'follow the output')
+    .option('--tail <lines>', 'lines from the end of each log')
+    .option('--since <time>', 'only logs since this time (RFC 3339 or 10m)')
+    .option('-t, --timestamps', 'show timestamps')
+    .option('--context <context>', 'show the cluster side')
+    .action(placeholder('logs', ISSUE_RUN_LOCALLY));
+  program
+    .command('doctor')
+    .description('which Docker engine, registry and cluster devspace would use, and what is wrong')
+    .action(placeholder('doctor', ISSUE_RUN_LOCALLY));
+  return program;
+}
+
+/** Parses argv and runs the command. Throws the errors of errors.ts; bin/devspace prints them. */
+export async function main(argv: string[], io: Io): Promise<void> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end in a CommanderError with exit code 0.
+      if (error.exitCode === 0) return;
+      throw new UserError(error.message.replace(/^error: /, ''), ['Run `devspace --help` for usage.']);
+    }
+    throw error;
+  }
+}
