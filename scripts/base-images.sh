@@ -29,6 +29,7 @@ cleanup() {
   [ -n "$WORK" ] && [ -d "$WORK" ] || return 0
   # debootstrap mounts /proc and /sys inside the rootfs; never rm -rf through a live mount.
   local m
+  # shellcheck disable=SC2013  # mktemp paths have no spaces
   for m in $(awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
@@ -39,6 +40,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 docker info >/dev/null 2>&1 ||
   die "no Docker engine answers (${DOCKER_HOST:-unix:///var/run/docker.sock}); run scripts/docker-engine.sh start first"
