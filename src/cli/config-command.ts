@@ -1,6 +1,74 @@
-import { NotImplementedError } from '../errors.js';
+import { stringify } from 'yaml';
+import { UserError, type Diagnostic } from '../errors.js';
+import { serviceConfigHash } from '../compose/hash.js';
+import { loadProject } from '../compose/load-project.js';
+import type { LoadedProject, Project } from '../compose/model.js';
+import type { GlobalOptions } from './global-options.js';
 import type { Io } from './main.js';
 
-export async function runConfig(_opts: unknown, _io: Io): Promise<void> {
-  throw new NotImplementedError('config', 'Foundation and the compose model');
+export interface ConfigOptions extends GlobalOptions {
+  format: 'yaml' | 'json';
+  services?: boolean;
+  volumes?: boolean;
+  networks?: boolean;
+  profiles?: boolean;
+  images?: boolean;
+  hash?: string;
+  quiet?: boolean;
+}
+
+/** The image a service runs: its `image:`, else the name Compose gives built images. */
+export function serviceImage(project: Project, service: string): string {
+  return project.services[service]?.image ?? `${project.name}-${service}`;
+}
+
+export function formatWarning(d: Diagnostic): string {
+  const where = d.position ? `${d.position.file}:${d.position.line}:${d.position.column}: ` : '';
+  return `warning: ${where}${d.path ? `${d.path}: ` : ''}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`;
+}
+
+/** The model as `docker compose config` prints it: services sorted, x-* extensions at the end. */
+export function printableModel(loaded: LoadedProject): Record<string, unknown> {
+  const { project } = loaded;
+  const sorted = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  const extensionsLast = (service: object) => {
+    const entries = Object.entries(service);
+    return Object.fromEntries([...entries.filter(([k]) => !k.startsWith('x-')), ...entries.filter(([k]) => k.startsWith('x-'))]);
+  };
+  const services = Object.fromEntries(Object.entries(sorted(project.services)).map(([name, s]) => [name, extensionsLast(s)]));
+  const out: Record<string, unknown> = { name: project.name, services };
+  for (const kind of ['networks', 'volumes', 'secrets', 'configs'] as const) {
+    if (Object.keys(project[kind]).length > 0) out[kind] = sorted(project[kind]);
+  }
+  return { ...out, ...project.extensions };
+}
+
+export async function runConfig(opts: ConfigOptions, io: Io): Promise<void> {
+  const loaded = loadProject({
+    cwd: io.cwd,
+    env: io.env,
+    files: opts.file,
+    ...(opts.projectName !== undefined && { projectName: opts.projectName }),
+    ...(opts.projectDirectory !== undefined && { projectDirectory: opts.projectDirectory }),
+    profiles: opts.profile,
+    envFiles: opts.envFile,
+  });
+  for (const w of loaded.warnings) io.stderr(formatWarning(w));
+  const { project } = loaded;
+  const lines = (items: string[]) => io.stdout(items.length > 0 ? items.join('\n') + '\n' : '');
+  if (opts.quiet) return;
+  if (opts.services) return lines(Object.keys(project.services));
+  if (opts.volumes) return lines(Object.keys(project.volumes));
+  if (opts.networks) return lines(Object.keys(project.networks));
+  if (opts.profiles) return lines(loaded.allProfiles);
+  if (opts.images) return lines(Object.keys(project.services).map((s) => serviceImage(project, s)));
+  if (opts.hash !== undefined) {
+    const wanted = opts.hash === '*' ? Object.keys(project.services) : opts.hash.split(',').map((s) => s.trim());
+    for (const name of wanted) {
+      if (!(name in project.services)) throw new UserError(`no such service: ${name}`, [`Services: ${Object.keys(project.services).join(', ')}`]);
+    }
+    return lines(wanted.map((name) => `${name} ${serviceConfigHash(project.services[name]!)}`));
+  }
+  const model = printableModel(loaded);
+  io.stdout(opts.format === 'json' || opts.json ? JSON.stringify(model, null, 2) + '\n' : stringify(model, { lineWidth: 0, aliasDuplicateObjects: false }));
 }
