@@ -56,14 +56,15 @@ export async function runConfig(opts: ConfigOptions, io: Io): Promise<void> {
   for (const w of loaded.warnings) io.stderr(formatWarning(w));
   const { project } = loaded;
   const lines = (items: string[]) => io.stdout(items.length > 0 ? items.join('\n') + '\n' : '');
+  const names = (record: object) => Object.keys(record).sort();
   if (opts.quiet) return;
-  if (opts.services) return lines(Object.keys(project.services));
-  if (opts.volumes) return lines(Object.keys(project.volumes));
-  if (opts.networks) return lines(Object.keys(project.networks));
+  if (opts.services) return lines(names(project.services));
+  if (opts.volumes) return lines(names(project.volumes));
+  if (opts.networks) return lines(names(project.networks));
   if (opts.profiles) return lines(loaded.allProfiles);
-  if (opts.images) return lines(Object.keys(project.services).map((s) => serviceImage(project, s)));
+  if (opts.images) return lines(names(project.services).map((s) => serviceImage(project, s)));
   if (opts.hash !== undefined) {
-    const wanted = opts.hash === '*' ? Object.keys(project.services) : opts.hash.split(',').map((s) => s.trim());
+    const wanted = opts.hash === '*' ? names(project.services) : opts.hash.split(',').map((s) => s.trim());
     for (const name of wanted) {
       if (!(name in project.services)) throw new UserError(`no such service: ${name}`, [`Services: ${Object.keys(project.services).join(', ')}`]);
     }

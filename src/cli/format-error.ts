@@ -8,13 +8,14 @@ export interface FormattedError {
 
 function where(d: Diagnostic, cwd: string): string {
   if (!d.position) return d.path ? `${d.path}: ` : '';
-  const file = relative(cwd, d.position.file) || d.position.file;
+  const rel = relative(cwd, d.position.file);
+  const file = rel && !rel.startsWith('..') ? rel : d.position.file;
   const at = `${file}:${d.position.line}:${d.position.column}`;
   return d.path ? `${at}: ${d.path}: ` : `${at}: `;
 }
 
 /** Turns any thrown value into the text bin/devspace prints and the exit code it sets. */
-export function formatError(error: unknown, cwd: string, verbose = false): FormattedError {
+export function formatError(error: unknown, cwd: string): FormattedError {
   if (error instanceof UserError) {
     const lines = [`error: ${error.message}`];
     for (const d of error.diagnostics) {
@@ -36,7 +37,7 @@ export function formatError(error: unknown, cwd: string, verbose = false): Forma
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   const text =
     `internal error: devspace hit a bug it did not expect.\n` +
-    `${verbose || !(error instanceof Error) ? stack : stack}\n` +
+    `${stack}\n` +
     `  → Please report it with the command you ran and this output.\n`;
   return { text, exitCode: 70 };
 }

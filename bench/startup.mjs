@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Start-up and `config` benchmark (issue "Foundation and the compose model").
+// Measures, in one run and against the same baseline: bare `node -e 0`, `devspace --version`,
+// `devspace config` on the example app, and `devspace config` on generated 30/100/300-service
+// files (to check that loading scales linearly). Prints medians and ratios.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'devspace');
+const runs = Number(process.env.BENCH_RUNS ?? 21);
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(label, args, cwd) {
+  execFileSync(process.execPath, args, { cwd, stdio: 'ignore' }); // warm the file cache
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { cwd, stdio: 'ignore' });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  const m = median(samples);
+  const spread = Math.max(...samples) - Math.min(...samples);
+  console.log(`${label.padEnd(34)} median ${m.toFixed(1).padStart(7)} ms  (min ${Math.min(...samples).toFixed(1)}, spread ${spread.toFixed(1)})`);
+  return m;
+}
+
+function generated(count) {
+  const dir = mkdtempSync(join(tmpdir(), 'devspace-bench-'));
+  const services = [];
+  for (let i = 0; i < count; i++) {
+    services.push(`  svc${i}:
+    image: busybox:latest
+    command: ["sh", "-c", "echo ${i} && sleep 3600"]
+    environment:
+      INDEX: "${i}"
+      PEER: svc${(i + 1) % count}
+    ports:
+      - "127.0.0.1:${10000 + i}:80"
+    volumes:
+      - data${i % 10}:/data
+      - ./src:/src:ro
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 5s
+    deploy:
+      resources:
+        limits: { cpus: "0.5", memory: 64m }
+${i > 0 ? `    depends_on:\n      svc${i - 1}:\n        condition: service_started\n` : ''}`);
+  }
+  const volumes = Array.from({ length: 10 }, (_, i) => `  data${i}:`).join('\n');
+  writeFileSync(join(dir, 'compose.yaml'), `name: bench\nservices:\n${services.join('')}volumes:\n${volumes}\n`);
+  return dir;
+}
+
+console.log(`devspace start-up benchmark — node ${process.version}, ${runs} runs each\n`);
+const node = time('node -e 0 (baseline)', ['-e', '0'], root);
+const version = time('devspace --version', [bin, '--version'], root);
+const config = time('devspace config (voting-app)', [bin, 'config'], join(root, 'fixtures', 'voting-app'));
+const sizes = {};
+for (const n of [30, 100, 300]) {
+  const dir = generated(n);
+  sizes[n] = time(`devspace config (${n} services)`, [bin, 'config'], dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+const perService = (n) => (sizes[n] - config) / n;
+console.log(`
+ratio --version / node:           ${(version / node).toFixed(2)}x   (target <= 1.2x)
+ratio config / node:              ${(config / node).toFixed(2)}x   (target <= 1.5x)
+per-service cost 30 / 100 / 300:  ${perService(30).toFixed(2)} / ${perService(100).toFixed(2)} / ${perService(300).toFixed(2)} ms   (linear when about equal)`);
