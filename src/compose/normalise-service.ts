@@ -133,6 +133,10 @@ function normalisePorts(ctx: NormaliseContext, path: Path, ports: RawService['po
       return;
     }
     const { target, published, host_ip, protocol, mode, app_protocol, name } = entry;
+    if (target < 0 || target > 65535) {
+      ctx.report([...path, i, 'target'], `invalid port ${target}: ports are 0–65535`);
+      return;
+    }
     const port: PortConfig = { target, protocol: protocol ?? 'tcp', mode: mode ?? 'ingress' };
     if (published !== undefined) port.published = String(published);
     if (host_ip !== undefined) port.host_ip = host_ip;
@@ -195,7 +199,8 @@ function normaliseVolumes(ctx: NormaliseContext, path: Path, volumes: RawService
     }
     if (tmpfs) {
       const size = bytes(ctx, [...path, i, 'tmpfs', 'size'], tmpfs.size);
-      v.tmpfs = { ...(size !== undefined && { size }), ...(tmpfs.mode !== undefined && { mode: typeof tmpfs.mode === 'string' ? parseInt(tmpfs.mode, 8) : tmpfs.mode }) };
+      const mode = fileMode(ctx, [...path, i, 'tmpfs', 'mode'], tmpfs.mode);
+      v.tmpfs = { ...(size !== undefined && { size }), ...(mode !== undefined && { mode }) };
     }
     out.push(v);
   });
@@ -242,12 +247,18 @@ function normaliseBuild(ctx: NormaliseContext, path: Path, build: RawService['bu
   if (shm !== undefined) out.shm_size = shm;
   if (extra_hosts) out.extra_hosts = normaliseExtraHosts(extra_hosts);
   if (ssh) out.ssh = Object.entries(toMap(ssh, () => null)!).map(([k, v]) => (v === null ? k : `${k}=${v}`));
-  if (secrets) out.secrets = secrets.map((s) => (typeof s === 'string' ? { source: s } : { ...s, mode: s.mode === undefined ? undefined : octal(s.mode) } as FileReference));
+  if (secrets) out.secrets = secrets.map((s, i) => (typeof s === 'string' ? { source: s } : { ...s, mode: fileMode(ctx, [...path, 'secrets', i, 'mode'], s.mode) } as FileReference));
   return out;
 }
 
-function octal(mode: string | number): number {
-  return typeof mode === 'number' ? mode : parseInt(mode, 8);
+/** A file mode: numbers as written, strings as octal ("0440"). */
+function fileMode(ctx: NormaliseContext, path: Path, mode: string | number | undefined): number | undefined {
+  if (mode === undefined || typeof mode === 'number') return mode;
+  if (!/^[0-7]+$/.test(mode.trim())) {
+    ctx.report(path, `invalid file mode "${mode}"`, 'Use an octal number such as "0440".');
+    return undefined;
+  }
+  return parseInt(mode, 8);
 }
 
 function normaliseExtraHosts(hosts: Record<string, string | string[]> | string[]): string[] {
@@ -324,7 +335,7 @@ export function normaliseService(ctx: NormaliseContext, path: Path, raw: RawServ
       const { cpus, memory, ...other } = r as Record<string, unknown> & { cpus?: number | string; memory?: string | number };
       const out: Record<string, unknown> = { ...other };
       if (cpus !== undefined) {
-        const n = Number(cpus);
+        const n = typeof cpus === 'string' && cpus.trim() === '' ? NaN : Number(cpus);
         if (!Number.isFinite(n) || n < 0) ctx.report([...path, 'deploy', 'resources', key, 'cpus'], `invalid cpus "${cpus}"`, 'Use a number of CPUs such as 0.5 or "1.5".');
         else out.cpus = n;
       }
@@ -351,10 +362,15 @@ export function normaliseService(ctx: NormaliseContext, path: Path, raw: RawServ
   set('labels', toStringMap(labels));
   set('annotations', toStringMap(annotations));
   if (networks !== undefined) s.networks = Array.isArray(networks) ? Object.fromEntries(networks.map((n) => [n, null])) : networks;
-  const refs = (items: RawService['secrets']) =>
-    items?.map((r) => (typeof r === 'string' ? { source: r } : ({ ...r, ...(r.uid !== undefined && { uid: String(r.uid) }), ...(r.gid !== undefined && { gid: String(r.gid) }), ...(r.mode !== undefined && { mode: octal(r.mode) }) } as FileReference)));
-  set('secrets', refs(secrets));
-  set('configs', refs(configs));
+  const refs = (items: RawService['secrets'], key: string) =>
+    items?.map((r, i) => {
+      if (typeof r === 'string') return { source: r };
+      const { mode: written, ...ref } = r;
+      const mode = fileMode(ctx, [...path, key, i, 'mode'], written);
+      return { ...ref, ...(r.uid !== undefined && { uid: String(r.uid) }), ...(r.gid !== undefined && { gid: String(r.gid) }), ...(mode !== undefined && { mode }) } as FileReference;
+    });
+  set('secrets', refs(secrets, 'secrets'));
+  set('configs', refs(configs, 'configs'));
   set('extra_hosts', extra_hosts && normaliseExtraHosts(extra_hosts));
   set('tmpfs', list(tmpfs));
   set('dns', list(dns));

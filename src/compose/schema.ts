@@ -194,7 +194,8 @@ const volumeLong = strictObject({
     selinux: z.enum(['z', 'Z']).optional(),
   }).optional(),
   volume: strictObject({ nocopy: bool.optional(), subpath: str.optional() }).optional(),
-  tmpfs: strictObject({ size: stringOrNumber.optional(), mode: z.union([int, str]).optional() }).optional(),
+  // A string mode is octal ("1777"), so it must not be coerced to a decimal number by `int`.
+  tmpfs: strictObject({ size: stringOrNumber.optional(), mode: z.union([z.number().int('expected a whole number'), str]).optional() }).optional(),
   image: strictObject({ subpath: str.optional() }).optional(),
 });
 
