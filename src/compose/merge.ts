@@ -19,8 +19,12 @@ const field = (item: unknown, name: string): unknown => (item && typeof item ===
 const SEQUENCE_KEYS: Record<string, Keyed> = {
   ports: (p) => [field(p, 'host_ip') ?? '', field(p, 'target'), field(p, 'published') ?? '', field(p, 'protocol') ?? 'tcp'].join('|'),
   volumes: (v) => String(field(v, 'target')),
-  secrets: (s) => String(field(s, 'target') ?? field(s, 'source')),
-  configs: (c) => String(field(c, 'target') ?? field(c, 'source')),
+  // Where the file lands: a secret's target is relative to /run/secrets, a config's defaults to /<source>.
+  secrets: (s) => {
+    const target = String(field(s, 'target') ?? field(s, 'source'));
+    return target.startsWith('/') ? target : `/run/secrets/${target}`;
+  },
+  configs: (c) => String(field(c, 'target') ?? `/${String(field(c, 'source'))}`),
 };
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -32,18 +36,16 @@ function mergeSequence(name: string | number | undefined, base: unknown[], over:
   const key: Keyed = keyed ?? ((item) => JSON.stringify(item));
   const out = new Map<string, unknown>();
   for (const item of base) out.set(key(item), item);
-  for (const item of over) {
-    const k = key(item);
-    // Later entries with the same key win but keep the earlier position.
-    out.set(k, keyed && isMapping(out.get(k)) && isMapping(item) ? { ...(out.get(k) as object), ...item } : item);
-  }
+  // A later entry with the same key replaces the earlier one (as a whole: merging field by field
+  // would mix, say, a bind mount's options into the named volume that replaces it) in its place.
+  for (const item of over) out.set(key(item), item);
   return [...out.values()];
 }
 
 /** Merges `over` onto `base`; `path` is where both sit in the document (for tags and rules). */
 export function mergeValues(base: unknown, over: unknown, path: Path, tags: MergeTags): unknown {
   if (over === undefined) return base;
-  if (base === undefined || tags.overrides.has(pathKey(path))) return over;
+  if (base === undefined || (tags.overrides.size > 0 && tags.overrides.has(pathKey(path)))) return over;
   const name = path[path.length - 1];
   if (isMapping(base) && isMapping(over)) {
     const out: Record<string, unknown> = { ...base };
