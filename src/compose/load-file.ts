@@ -79,6 +79,10 @@ export function loadFile(file: string, options: FileOptions): LoadedFile {
   problems.errors.push(...parsed.diagnostics);
   for (const name of parsed.unset) options.unset?.add(name);
   const documents: LoadedFile['documents'] = [];
+  if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
+    // Nothing but blanks and comments: `yaml` gives no document at all.
+    problems.errors.push({ message: 'the compose file is empty', position: { file, line: 1, column: 1 }, hint: 'Add a services: section.' });
+  }
   for (const doc of parsed.documents) {
     problems.documents.push(doc);
     if (doc.value === null || doc.value === undefined) {
@@ -97,6 +101,9 @@ export function loadFile(file: string, options: FileOptions): LoadedFile {
       lookup: options.lookup,
       report: (path, message, hint) => problems.errors.push({ message, path: formatPath(path), position: doc.locate(path), ...(hint && { hint }) }),
     };
+    // A bad name is pointed at where the name is written, not at the definition under it.
+    const nameError = (path: Path, message: string) =>
+      problems.errors.push({ message, path: formatPath(path), position: doc.locateKey(path), hint: 'Use letters, digits, ".", "_" and "-".' });
     const model: FileModel = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
     if (raw.name !== undefined) model.name = raw.name;
     if (raw.include !== undefined) model.include = raw.include;
@@ -109,7 +116,7 @@ export function loadFile(file: string, options: FileOptions): LoadedFile {
     }
     for (const [name, service] of Object.entries(raw.services ?? {})) {
       const path = ['services', name];
-      if (!NAME.test(name)) ctx.report(path, `invalid service name "${name}"`, 'Use letters, digits, ".", "_" and "-".');
+      if (!NAME.test(name)) nameError(path, `invalid service name "${name}"`);
       const normal = normaliseService(ctx, path, service ?? {}) as FileModel['services'][string];
       if (service?.extends !== undefined) normal.extends = typeof service.extends === 'string' ? { service: service.extends } : service.extends;
       const settings = (service as Record<string, unknown> | null)?.['x-devspace'];
@@ -122,7 +129,7 @@ export function loadFile(file: string, options: FileOptions): LoadedFile {
     }
     for (const kind of RESOURCE_KINDS) {
       for (const [key, value] of Object.entries((raw[kind] ?? {}) as Record<string, Record<string, unknown> | null>)) {
-        if (!NAME.test(key)) ctx.report([kind, key], `invalid ${kind.slice(0, -1)} name "${key}"`, 'Use letters, digits, ".", "_" and "-".');
+        if (!NAME.test(key)) nameError([kind, key], `invalid ${kind.slice(0, -1)} name "${key}"`);
         model[kind][key] = normaliseResource(kind, key, value, ctx, [kind, key]);
       }
     }

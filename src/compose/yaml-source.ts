@@ -130,6 +130,11 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
             continue;
           }
           const name = String(rawKey);
+          if (name === '__proto__') {
+            // Assigning it would replace the object's prototype: the entry would silently vanish.
+            diagnostics.push({ message: 'the key "__proto__" is not allowed', path: formatPath(path), position: position(keyNode?.range?.[0] ?? 0) });
+            continue;
+          }
           const childPath = [...path, name];
           if (keyNode?.range) keys.set(pathKey(childPath), keyNode.range[0]);
           const valueNode = pair.value as Node | null;
@@ -139,7 +144,7 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
           out[name] = value;
         }
         // Explicit keys win over merged ones; earlier merge sources win over later ones.
-        for (const source of merged.reverse()) for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
+        for (const source of merged) for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
         return out;
       }
       return null;

@@ -47,7 +47,10 @@ function flatten(issue: Issue, base: readonly PropertyKey[]): { issue: Issue; pa
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ issue, path }];
   const expectations = issue.errors.map((branch) => (branch.length === 1 ? expectation(branch[0]!) : undefined));
   if (expectations.every((e) => e !== undefined)) {
-    const unique = [...new Set(expectations)];
+    // A coercing scalar is a union such as number | numeric string: "a number or a whole number"
+    // says less than "a whole number", so an expectation another one refines is left out.
+    const refines = (specific: string, general: string) => specific !== general && /^an? \w+$/.test(general) && specific.split(/\W+/).includes(general.replace(/^an? /, ''));
+    const unique = [...new Set(expectations as string[])].filter((e, _, all) => !all.some((o) => refines(o, e)));
     return [{ issue: { ...issue, code: 'custom', message: `expected ${unique.join(' or ')}`, path: [] } as Issue, path }];
   }
   const depth = (branch: readonly Issue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
@@ -82,7 +85,7 @@ export function issuesToDiagnostics(issues: readonly Issue[], doc: SourceDocumen
       } else if (issue.code === 'custom' && issue.message.startsWith('expected ')) message = `${issue.message}, got ${describe(value)}`;
       else if (issue.code === 'invalid_format') message = `${issue.message}, got ${describe(value)}`;
       else message = issue.message;
-      out.push({ message, path: formatPath(path), position: doc.locate(path), ...(hint && { hint }) });
+      out.push({ message, ...(path.length > 0 && { path: formatPath(path) }), position: doc.locate(path), ...(hint && { hint }) });
     }
   }
   return out;
