@@ -47,7 +47,8 @@ export function discoverFiles(cwd: string, env: Record<string, string | undefine
 
 /** Reads env files for interpolation: --env-file (repeatable), else <project dir>/.env. */
 export function readEnvFiles(cwd: string, projectDir: string, env: Record<string, string | undefined>, envFiles: string[]): Record<string, string> {
-  const paths = envFiles.length > 0 ? envFiles.map((f) => resolve(cwd, f)) : env.COMPOSE_DISABLE_ENV_FILE ? [] : [join(projectDir, '.env')].filter((f) => existsSync(f));
+  const disabled = ['1', 't', 'true'].includes((env.COMPOSE_DISABLE_ENV_FILE ?? '').toLowerCase());
+  const paths = envFiles.length > 0 ? envFiles.map((f) => resolve(cwd, f)) : disabled ? [] : [join(projectDir, '.env')].filter((f) => existsSync(f));
   const values: Record<string, string> = {};
   for (const file of paths) {
     let text: string;

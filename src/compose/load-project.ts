@@ -134,17 +134,32 @@ function projectName(options: LoadOptions, env: Record<string, string | undefine
 }
 
 export function loadProject(options: LoadOptions): LoadedProject {
-  const problems = new Problems();
   const discovered = discoverFiles(options.cwd, options.env, options.files ?? [], options.projectDirectory);
-  for (const w of discovered.warnings) problems.warnings.push({ message: w });
   const { projectDir } = discovered;
   const dotenv = readEnvFiles(options.cwd, projectDir, options.env, options.envFiles ?? []);
   const env: Record<string, string | undefined> = { ...dotenv, ...options.env };
-  const provisionalName = options.projectName ?? env.COMPOSE_PROJECT_NAME ?? directoryProjectName(projectDir);
-  const lookup: Lookup = (name) => env[name] ?? (name === 'COMPOSE_PROJECT_NAME' ? provisionalName : undefined);
   const home = options.home ?? options.env.HOME ?? homedir();
 
-  const model = loadModel({ files: discovered.files, projectDir, lookup, home, interpolate: options.interpolate ?? true, problems, includeStack: discovered.files });
+  // Interpolation sees COMPOSE_PROJECT_NAME as the project's final name. When only a top-level
+  // `name:` decides it, the files are read a second time if they used the variable.
+  const explicitName = options.projectName || env.COMPOSE_PROJECT_NAME || undefined;
+  const loadAll = (nameForLookup: string) => {
+    const problems = new Problems();
+    for (const w of discovered.warnings) problems.warnings.push({ message: w });
+    let used = false;
+    const lookup: Lookup = (name) => {
+      if (name !== 'COMPOSE_PROJECT_NAME') return env[name];
+      used = true;
+      return nameForLookup;
+    };
+    const model = loadModel({ files: discovered.files, projectDir, lookup, home, interpolate: options.interpolate ?? true, problems, includeStack: discovered.files });
+    return { problems, lookup, model, used: () => used };
+  };
+  const provisionalName = explicitName ?? directoryProjectName(projectDir);
+  let loaded = loadAll(provisionalName);
+  const fileName = loaded.model.name;
+  if (!explicitName && loaded.used() && fileName && fileName !== provisionalName && PROJECT_NAME.test(fileName)) loaded = loadAll(fileName);
+  const { problems, lookup, model } = loaded;
   problems.throwIfAny();
   for (const variable of problems.unset) {
     problems.warnings.push({ message: `the "${variable}" variable is not set; using an empty string`, hint: `Set it in the environment or in ${join(projectDir, '.env')}, or give a default: \${${variable}:-value}.` });
@@ -169,7 +184,8 @@ export function loadProject(options: LoadOptions): LoadedProject {
     project.networks.default = { name: `${name}_default` };
   }
 
-  const profiles = [...(options.profiles ?? []), ...(env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter(Boolean)];
+  // --profile replaces COMPOSE_PROFILES (as a flag does its variable).
+  const profiles = options.profiles?.length ? options.profiles : (env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   for (const wanted of options.services ?? []) {
     if (!(wanted in project.services)) {
       const suggestion = didYouMean(wanted, Object.keys(project.services));
