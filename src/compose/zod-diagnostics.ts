@@ -54,7 +54,8 @@ function flatten(issue: Issue, base: readonly PropertyKey[]): { issue: Issue; pa
     return [{ issue: { ...issue, code: 'custom', message: `expected ${unique.join(' or ')}`, path: [] } as Issue, path }];
   }
   const depth = (branch: readonly Issue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
-  const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+  // Ties go to the branch with the fewest problems: the closest fit.
+  const best = [...issue.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0]!;
   return best.flatMap((i) => flatten(i, path));
 }
 
@@ -77,7 +78,14 @@ export function issuesToDiagnostics(issues: readonly Issue[], doc: SourceDocumen
       }
       let message: string;
       let hint: string | undefined;
-      if (issue.code === 'invalid_type') message = `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describe(value)}`;
+      const key = path[path.length - 1];
+      const parent = at(doc.value, path.slice(0, -1));
+      const missing = value === undefined && typeof key === 'string' && parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !(key in parent);
+      const wanted = missing ? expectation({ ...issue, path: [] } as Issue) : undefined;
+      if (wanted !== undefined) {
+        message = `missing required key "${key as string}"`;
+        hint = `Add ${key as string}: (${wanted}).`;
+      } else if (issue.code === 'invalid_type') message = `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describe(value)}`;
       else if (issue.code === 'invalid_value') {
         message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`;
         const s = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : undefined;
