@@ -38,6 +38,8 @@ export interface ParseResult {
 }
 
 const RESET = '!reset';
+/** Same result as pathKey([...parent, part]), built incrementally while walking. */
+const childKey = (parent: string, part: string | number): string => (parent === '' ? String(part) : `${parent}\u0000${part}`);
 const OVERRIDE = '!override';
 
 export function parseComposeYaml(text: string, file: string, options: ParseOptions): ParseResult {
@@ -86,7 +88,7 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
       }
     };
 
-    const walk = (node: Node | null, path: Path, seen: Set<Node>): unknown => {
+    const walk = (node: Node | null, path: Path, key: string, seen: Set<Node>): unknown => {
       if (node === null) return null;
       if (isAlias(node)) {
         const target = node.resolve(doc as Document);
@@ -94,9 +96,8 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
           diagnostics.push({ message: `unresolvable or recursive alias *${node.source}`, path: formatPath(path), position: position(node.range?.[0] ?? 0) });
           return null;
         }
-        return walk(target, path, new Set([...seen, target]));
+        return walk(target, path, key, new Set([...seen, target]));
       }
-      const key = pathKey(path);
       if (node.range && !nodes.has(key)) nodes.set(key, node.range[0]);
       if (node.tag === RESET) resets.add(key);
       if (node.tag === OVERRIDE) overrides.add(key);
@@ -104,7 +105,7 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
       if (isSeq(node)) {
         const out: unknown[] = [];
         node.items.forEach((item, index) => {
-          const child = walk(item as Node | null, [...path, index], seen);
+          const child = walk(item as Node | null, [...path, index], childKey(key, index), seen);
           if (!(item && (item as Node).tag === RESET)) out.push(child);
         });
         return out;
@@ -119,7 +120,7 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
             // YAML merge keys (`<<: *defaults`), common in compose files with x- anchors.
             const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
             for (const source of sources) {
-              const value = walk(source as Node | null, path, seen);
+              const value = walk(source as Node | null, path, key, seen);
               if (value && typeof value === 'object' && !Array.isArray(value)) merged.push(value as Record<string, unknown>);
               else diagnostics.push({ message: 'a merge key (<<) must refer to a mapping', path: formatPath(path), position: position((source as Node | null)?.range?.[0] ?? 0) });
             }
@@ -136,11 +137,12 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
             continue;
           }
           const childPath = [...path, name];
-          if (keyNode?.range) keys.set(pathKey(childPath), keyNode.range[0]);
+          const k = childKey(key, name);
+          if (keyNode?.range) keys.set(k, keyNode.range[0]);
           const valueNode = pair.value as Node | null;
-          const value = walk(valueNode, childPath, seen);
+          const value = walk(valueNode, childPath, k, seen);
           if (valueNode && valueNode.tag === RESET) continue;
-          if (valueNode === null && keyNode?.range) nodes.set(pathKey(childPath), keyNode.range[0]);
+          if (valueNode === null && keyNode?.range) nodes.set(k, keyNode.range[0]);
           out[name] = value;
         }
         // Explicit keys win over merged ones; earlier merge sources win over later ones.
@@ -150,7 +152,7 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
       return null;
     };
 
-    const value = walk(doc.contents as ParsedNode | null, [], new Set());
+    const value = walk(doc.contents as ParsedNode | null, [], pathKey([]), new Set());
     const nearest = (table: Map<string, number>, path: Path): SourcePosition | undefined => {
       for (let n = path.length; n >= 0; n--) {
         const offset = table.get(pathKey(path.slice(0, n))) ?? (n < path.length ? nodes.get(pathKey(path.slice(0, n))) : undefined);
