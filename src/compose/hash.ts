@@ -13,7 +13,9 @@ export function serviceConfigHash(service: Service): string {
   for (const [key, value] of Object.entries(rest)) if (!key.startsWith('x-') && key !== 'extends') kept[key] = value;
   if (service.deploy) {
     const { replicas: _r, ...deploy } = service.deploy;
-    kept.deploy = deploy;
+    // `deploy: {replicas: n}` alone hashes like no deploy at all, as `scale: n` does.
+    if (Object.keys(deploy).length > 0) kept.deploy = deploy;
+    else delete kept.deploy;
   }
   return createHash('sha256').update(canonicalJson(kept)).digest('hex');
 }
