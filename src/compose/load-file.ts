@@ -8,7 +8,7 @@ import type { Service } from './model.js';
 import { normaliseService, resolvePath, toMap, type NormaliseContext } from './normalise-service.js';
 import { formatPath, type Path } from './path.js';
 import type { Problems } from './problems.js';
-import { composeFileSchema, type RawComposeFile } from './schema.js';
+import { composeFileSchema, serviceSchema, type RawComposeFile } from './schema.js';
 import { projectSettingsSchema, serviceSettingsSchema } from './x-devspace.js';
 import { parseComposeYaml, type SourceDocument } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-diagnostics.js';
@@ -89,12 +89,6 @@ export function loadFile(file: string, options: FileOptions): LoadedFile {
       problems.errors.push({ message: 'the compose file is empty', position: { file, line: 1, column: 1 }, hint: 'Add a services: section.' });
       continue;
     }
-    const result = composeFileSchema.safeParse(doc.value);
-    if (!result.success) {
-      problems.errors.push(...issuesToDiagnostics(result.error.issues, doc));
-      continue;
-    }
-    const raw = result.data as RawComposeFile & Record<string, unknown>;
     const ctx: NormaliseContext = {
       baseDir: options.baseDir,
       home: options.home,
@@ -104,6 +98,21 @@ export function loadFile(file: string, options: FileOptions): LoadedFile {
     // A bad name is pointed at where the name is written, not at the definition under it.
     const nameError = (path: Path, message: string) =>
       problems.errors.push({ message, path: formatPath(path), position: doc.locateKey(path), hint: 'Use letters, digits, ".", "_" and "-".' });
+    const result = composeFileSchema.safeParse(doc.value);
+    if (!result.success) {
+      problems.errors.push(...issuesToDiagnostics(result.error.issues, doc));
+      // Still normalise the services that passed the schema, so that their problems (bad ports,
+      // durations, …) are reported in the same run instead of one stage at a time.
+      const services = (doc.value as { services?: unknown }).services;
+      if (services && typeof services === 'object') {
+        for (const [name, service] of Object.entries(services)) {
+          const valid = serviceSchema.safeParse(service ?? {});
+          if (valid.success) normaliseService(ctx, ['services', name], valid.data);
+        }
+      }
+      continue;
+    }
+    const raw = result.data as RawComposeFile & Record<string, unknown>;
     const model: FileModel = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
     if (raw.name !== undefined) model.name = raw.name;
     if (raw.include !== undefined) model.include = raw.include;

@@ -96,13 +96,14 @@ describe('devspace config on a broken file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'devspace-e2e-'));
     writeFileSync(
       join(dir, 'compose.yaml'),
-      ['services:', '  web:', '    image: busybox', '    enviroment:', '      A: b', '    ports:', '      - "80:abc"', '    depends_on: [db]', ''].join('\n'),
+      ['services:', '  web:', '    image: busybox', '    enviroment:', '      A: b', '  db:', '    image: busybox', '    ports:', '      - "80:abc"', ''].join('\n'),
     );
     const result = await devspace(['config'], dir);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('compose.yaml:4:5');
-    expect(result.stderr).toContain('unknown key "enviroment"');
+    expect(result.stderr).toContain('has 2 problems');
+    expect(result.stderr).toContain('compose.yaml:4:5: services.web: unknown key "enviroment"');
     expect(result.stderr).toContain('Did you mean "environment"?');
+    expect(result.stderr).toContain('compose.yaml:9:9: services.db.ports[0]: invalid port "80:abc"');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
