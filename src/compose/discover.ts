@@ -46,7 +46,7 @@ export function discoverFiles(cwd: string, env: Record<string, string | undefine
 }
 
 /** Reads env files for interpolation: --env-file (repeatable), else <project dir>/.env. */
-export function readEnvFiles(cwd: string, projectDir: string, env: Record<string, string | undefined>, envFiles: string[]): Record<string, string> {
+export function readEnvFiles(cwd: string, projectDir: string, env: Record<string, string | undefined>, envFiles: string[], lookup: (name: string) => string | undefined = (name) => env[name]): Record<string, string> {
   const disabled = ['1', 't', 'true'].includes((env.COMPOSE_DISABLE_ENV_FILE ?? '').toLowerCase());
   const paths = envFiles.length > 0 ? envFiles.map((f) => resolve(cwd, f)) : disabled ? [] : [join(projectDir, '.env')].filter((f) => existsSync(f));
   const values: Record<string, string> = {};
@@ -58,7 +58,7 @@ export function readEnvFiles(cwd: string, projectDir: string, env: Record<string
       throw new UserError(`cannot read env file ${file}`, ['Check the --env-file path.']);
     }
     // Inside the file, the OS environment wins, then earlier lines of this and earlier files.
-    for (const entry of parseDotenv(text, { file, lookup: (name) => env[name] ?? values[name] })) {
+    for (const entry of parseDotenv(text, { file, lookup: (name) => lookup(name) ?? values[name] })) {
       if (entry.value !== undefined) values[entry.key] = entry.value;
     }
   }

@@ -80,6 +80,11 @@ describe('include', () => {
     expect(project.services.s!.image).toBe('a-b-none-os');
   });
 
+  it('the included .env can refer to the including project\'s variables', () => {
+    const { project } = load({ 'compose.yaml': 'include: [lib/compose.yaml]', '.env': 'WHO=parent\n', 'lib/compose.yaml': 'services: {s: {image: "img:${TAG}"}}', 'lib/.env': 'TAG=${WHO}-lib\n' });
+    expect(project.services.s!.image).toBe('img:parent-lib');
+  });
+
   it('the included file\'s name:, x- extensions and project name do not leak', () => {
     const loaded = load({ 'compose.yaml': 'include: [lib/compose.yaml]\nx-mine: 1', 'lib/compose.yaml': 'name: lib\nservices: {s: {image: x}}\nvolumes: {v: {}}\nx-theirs: 2' });
     expect(loaded.project.name).not.toBe('lib');
@@ -182,5 +187,23 @@ describe('printDir helper', () => {
   it('relativises every absolute path under the fixture', () => {
     const dir = writeTree({ 'compose.yaml': 'services: {s: {build: ./b, volumes: [./v:/v]}}' });
     expect(JSON.stringify(printDir(dir))).not.toContain(dir);
+  });
+});
+
+describe('service env_file', () => {
+  const load = (files: Record<string, string>, options = {}) => loadDir(writeTree(files), options);
+
+  it('reads env files in order; environment wins, even when empty; a missing optional file is skipped', () => {
+    const { project } = load({
+      'compose.yaml': 'services: {s: {image: x, env_file: [a.env, {path: b.env}, {path: missing.env, required: false}], environment: {C: "", D: local}}}',
+      'a.env': 'A=a\nB=a\nC=a\n',
+      'b.env': 'B=b\nD=b\nE=${A}-${TAG}\n',
+      '.env': 'TAG=t\n',
+    });
+    expect(project.services.s!.environment).toEqual({ A: 'a', B: 'b', C: '', D: 'local', E: 'a-t' });
+  });
+
+  it('a missing required env file is an error', () => {
+    expect(errorText(userError(() => load({ 'compose.yaml': 'services: {s: {image: x, env_file: nope.env}}' })))).toMatch(/env file not found: .*nope\.env/);
   });
 });

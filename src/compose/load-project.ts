@@ -72,7 +72,7 @@ function loadModel(options: ModelOptions): FileModel {
     const projectDir = spec.project_directory ? resolve(options.projectDir, spec.project_directory) : dirname(paths[0]!);
     const envFiles = spec.env_file === undefined ? [join(projectDir, '.env')].filter((f) => existsSync(f)) : (typeof spec.env_file === 'string' ? [spec.env_file] : spec.env_file).map((f) => resolve(options.projectDir, f));
     // The included project's env file gives defaults; the including project's variables win.
-    const includedEnv = readEnvFiles(options.projectDir, projectDir, {}, envFiles);
+    const includedEnv = readEnvFiles(options.projectDir, projectDir, {}, envFiles, options.lookup);
     const included = loadModel({ ...options, files: paths, projectDir, lookup: (name) => options.lookup(name) ?? includedEnv[name], includeStack: [...options.includeStack, ...paths] });
     for (const kind of ['services', ...RESOURCE_KINDS] as const) {
       for (const [name, value] of Object.entries(included[kind])) {
