@@ -26,7 +26,10 @@ describe('loadProject: fixtures against hand-written expected models', () => {
   it('include: string and long form, nested, own .env, conflicts', () => {
     expect(printFixture('include')).toEqual(expected('include'));
     const { warnings } = loadFixture('include');
-    expect(warnings.map((w) => w.message).join('\n')).toMatch(/"cache".*local definition/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toMatch(/"cache".*local definition/);
+    // "also defined here": the position is the local definition's, not the included one's.
+    expect(warnings[0]!.position).toEqual({ file: fixtureDir('include') + '/compose.yaml', line: 9, column: 3 });
   });
 
   it('names: resource names, external resources, no default network when unused', () => {

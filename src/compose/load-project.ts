@@ -12,6 +12,7 @@ import { parseDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import type { Lookup } from './interpolate.js';
 import { loadFile, RESOURCE_KINDS, type FileModel } from './load-file.js';
+import { formatPath } from './path.js';
 import { applyResets, mergeValues } from './merge.js';
 import type { LoadedProject, Project, Resource, Service } from './model.js';
 import { Problems } from './problems.js';
@@ -48,6 +49,7 @@ function loadModel(options: ModelOptions): FileModel {
   const { problems } = options;
   const fileOptions = { baseDir: options.projectDir, home: options.home, lookup: options.lookup, interpolate: options.interpolate, problems, unset: problems.unset };
   const resolver = new ExtendsResolver(fileOptions);
+  const firstDocument = problems.documents.length;
   let merged: FileModel = { services: {}, networks: {}, volumes: {}, secrets: {}, configs: {} };
   for (const file of options.files) {
     const loaded = loadFile(file, fileOptions);
@@ -57,6 +59,8 @@ function loadModel(options: ModelOptions): FileModel {
       merged = mergeValues(applyResets(merged, doc.resets), model, [], tags) as FileModel;
     }
   }
+  // This level's own documents: a conflict with an included resource points at the local one.
+  const localDocuments = problems.documents.slice(firstDocument);
   for (const [index, item] of (merged.include ?? []).entries()) {
     const spec = typeof item === 'string' ? { path: item } : item;
     const paths = (typeof spec.path === 'string' ? [spec.path] : spec.path).map((p) => resolve(options.projectDir, p));
@@ -77,7 +81,9 @@ function loadModel(options: ModelOptions): FileModel {
     for (const kind of ['services', ...RESOURCE_KINDS] as const) {
       for (const [name, value] of Object.entries(included[kind])) {
         if (name in merged[kind]) {
-          problems.warn([kind, name], `${kind.slice(0, -1)} "${name}" from included ${paths[0]} is also defined here; the local definition is used`);
+          const position = localDocuments.map((d) => d.locateExact([kind, name])).findLast((p) => p !== undefined);
+          const message = `${kind.slice(0, -1)} "${name}" from included ${paths[0]} is also defined here; the local definition is used`;
+          problems.warnings.push({ message, path: formatPath([kind, name]), ...(position && { position }) });
         } else (merged[kind] as Record<string, unknown>)[name] = value;
       }
     }
