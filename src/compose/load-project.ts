@@ -14,6 +14,7 @@ import type { Lookup } from './interpolate.js';
 import { loadFile, RESOURCE_KINDS, type FileModel } from './load-file.js';
 import { formatPath } from './path.js';
 import { applyResets, mergeValues } from './merge.js';
+import { withBuildDefaults } from './normalise-service.js';
 import type { LoadedProject, Project, Resource, Service } from './model.js';
 import { Problems } from './problems.js';
 import { applyProfiles } from './profiles.js';
@@ -184,6 +185,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
   for (const [serviceName, service] of Object.entries(model.services)) {
     readServiceEnvFiles(service, serviceName, lookup, problems);
     if (!service.network_mode && !service.networks) service.networks = { default: null };
+    if (service.build) service.build = withBuildDefaults(service.build, projectDir);
     project.services[serviceName] = service;
   }
   if (Object.values(project.services).some((s) => s.networks && 'default' in s.networks) && !project.networks.default) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Path } from './path.js';
-import { isRemoteContext, normaliseService, parsePortShort, parseVolumeShort, toMap, type NormaliseContext } from './normalise-service.js';
+import { isRemoteContext, normaliseService, parsePortShort, parseVolumeShort, toMap, withBuildDefaults, type NormaliseContext } from './normalise-service.js';
 import { serviceSchema } from './schema.js';
 import type { Service } from './model.js';
 
@@ -25,6 +25,8 @@ function context(reports: Report[]): NormaliseContext {
 function normalise(raw: unknown): { service: Service; reports: Report[] } {
   const reports: Report[] = [];
   const service = normaliseService(context(reports), ['services', 'web'], serviceSchema.parse(raw));
+  // Build defaults are applied after merging (load-project does it); a single file gets them too.
+  if (service.build) service.build = withBuildDefaults(service.build, '/proj/app');
   return { service, reports };
 }
 

@@ -230,11 +230,13 @@ function normaliseHealthcheck(ctx: NormaliseContext, path: Path, hc: RawService[
 
 function normaliseBuild(ctx: NormaliseContext, path: Path, build: RawService['build']): BuildConfig | undefined {
   if (build === undefined) return undefined;
-  if (typeof build === 'string') return { context: isRemoteContext(build) ? build : resolvePath(ctx, build), dockerfile: 'Dockerfile' };
-  const { context = '.', args, labels, additional_contexts, shm_size, extra_hosts, ssh, secrets, ...rest } = build;
-  const out: BuildConfig = { ...rest, context: isRemoteContext(context) ? context : resolvePath(ctx, context) };
+  if (typeof build === 'string') return { context: isRemoteContext(build) ? build : resolvePath(ctx, build) };
+  // Defaults (context ".", dockerfile "Dockerfile") are filled in after merging (withBuildDefaults),
+  // so that an override setting only build.args keeps the base's context and dockerfile.
+  const { context, args, labels, additional_contexts, shm_size, extra_hosts, ssh, secrets, ...rest } = build;
+  const out = { ...rest } as BuildConfig;
+  if (context !== undefined) out.context = isRemoteContext(context) ? context : resolvePath(ctx, context);
   if (build.dockerfile && build.dockerfile_inline) ctx.report([...path, 'dockerfile'], 'use either "dockerfile" or "dockerfile_inline", not both');
-  if (!build.dockerfile_inline) out.dockerfile = build.dockerfile ?? 'Dockerfile';
   const argMap = toMap(args, (key) => ctx.lookup(key) ?? null);
   if (argMap) out.args = argMap;
   const labelMap = toStringMap(labels);
@@ -248,6 +250,14 @@ function normaliseBuild(ctx: NormaliseContext, path: Path, build: RawService['bu
   if (extra_hosts) out.extra_hosts = normaliseExtraHosts(extra_hosts);
   if (ssh) out.ssh = Object.entries(toMap(ssh, () => null)!).map(([k, v]) => (v === null ? k : `${k}=${v}`));
   if (secrets) out.secrets = secrets.map((s, i) => (typeof s === 'string' ? { source: s } : { ...s, mode: fileMode(ctx, [...path, 'secrets', i, 'mode'], s.mode) } as FileReference));
+  return out;
+}
+
+/** Compose's build defaults, applied once all files are merged: context ".", dockerfile "Dockerfile". */
+export function withBuildDefaults(build: BuildConfig, projectDir: string): BuildConfig {
+  const out = { ...build, context: build.context ?? projectDir };
+  if (!out.dockerfile && !out.dockerfile_inline) out.dockerfile = 'Dockerfile';
+  if (out.dockerfile && out.dockerfile_inline) delete out.dockerfile;
   return out;
 }
 

@@ -68,6 +68,8 @@ export function parseComposeYaml(text: string, file: string, options: ParseOptio
 
     const scalar = (node: Scalar, path: Path): unknown => {
       const value = node.value;
+      // Compose reads YAML as Go's yaml.v3 does: an unquoted 0440 is octal (file modes).
+      if (typeof value === 'number' && node.type === Scalar.PLAIN && /^0[0-7]+$/.test(node.source ?? '')) return parseInt(node.source!, 8);
       if (typeof value !== 'string' || options.lookup === false) return value;
       try {
         const result = interpolate(value, options.lookup);
