@@ -176,7 +176,7 @@ require (
 )
 
 // k8s.io/kubernetes replaces its staging modules with ./staging/...; those replaces do not apply
-// to dependents, so point each at its published v0.36.3 tag (sample-cli-plugin has none; unused).
+// to dependents, so point each at its published v0.36.3 tag.
 replace (
 	k8s.io/api => k8s.io/api v0.36.3
 	k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.36.3
