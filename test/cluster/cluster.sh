@@ -118,7 +118,8 @@ build_one() {
   tmp=$(mktemp -d "$out/.build.XXXXXX")
   # `go list -deps` downloads exactly the modules the build needs: a separate step so that an
   # unreachable module proxy is reported as such.
-  (cd "$moddir" && step "download Go modules for $name" go_env go list -deps "${pkgs[@]}")
+  (cd "$moddir" && step "download Go modules for $name (GOPROXY=$(go_env go env GOPROXY))" \
+    go_env go list -deps "${pkgs[@]}")
   # One package per `go build`, so that each binary has a known name (-o FILE).
   for i in "${!pkgs[@]}"; do
     (cd "$moddir" && step "build ${bins[i]} from ${pkgs[i]} ($(go_env go version | cut -d' ' -f3))" \
@@ -293,15 +294,21 @@ gen_certs() {
   cd "$PKI"
   openssl ecparam -name prime256v1 -genkey -noout -out ca.key
   openssl req -x509 -new -key ca.key -subj "/CN=devspace-test-ca" -days 3650 -out ca.crt
-  # sign NAME SUBJECT EXTENSIONS
+  # The aggregation layer's front proxy has its own CA.
+  openssl ecparam -name prime256v1 -genkey -noout -out front-proxy-ca.key
+  openssl req -x509 -new -key front-proxy-ca.key -subj "/CN=devspace-test-front-proxy-ca" -days 3650 \
+    -out front-proxy-ca.crt
+  # sign NAME SUBJECT EXTENSIONS [CA]
   sign() {
+    local ca=${4:-ca}
     openssl ecparam -name prime256v1 -genkey -noout -out "$1.key"
     openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
     printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n%s\n' "$3" >"$1.ext"
-    openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+    openssl x509 -req -in "$1.csr" -CA "$ca.crt" -CAkey "$ca.key" -CAcreateserial -days 3650 \
       -extfile "$1.ext" -out "$1.crt"
     rm -f "$1.csr" "$1.ext"
   }
+  sign front-proxy-client "/CN=front-proxy-client" "extendedKeyUsage=clientAuth" front-proxy-ca
   sign apiserver "/CN=kube-apiserver" "extendedKeyUsage=serverAuth
 subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
   sign admin "/O=system:masters/CN=devspace-test-admin" "extendedKeyUsage=clientAuth"
@@ -433,6 +440,10 @@ EOF
     --endpoint-reconciler-type none \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
+    --requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
     --authorization-mode RBAC \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
@@ -526,7 +537,10 @@ case ${1:-} in
   stop) cmd_stop ;;
   status) cmd_status ;;
   kubeconfig) cmd_kubeconfig ;;
-  kubectl) shift; exec "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@" ;;
+  kubectl)
+    shift
+    [[ -x $K8S_BIN/kubectl ]] || die "no $K8S_BIN/kubectl: run test/cluster/cluster.sh build"
+    exec "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@" ;;
   kubectl-path)
     if [[ -x $K8S_BIN/kubectl ]]; then echo "$K8S_BIN/kubectl"; else command -v kubectl || die "no kubectl"; fi ;;
   pin) cmd_pin ;;
