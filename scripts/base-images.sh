@@ -73,28 +73,19 @@ need_build_tools() {
   command -v apt-get >/dev/null 2>&1 || die "building base images needs a Debian host with apt-get (or pull $*)"
 }
 
-# The host's Debian mirror (first URIs: / deb line that serves bookworm main).
-debian_mirror() {
-  if [ -n "${DEVSPACE_DEBIAN_MIRROR:-}" ]; then echo "$DEVSPACE_DEBIAN_MIRROR"; return; fi
-  local m=""
+# host_mirror security|main: the host's Debian mirror for the security archive or for the main
+# archive (the first matching URIs: / deb entry), or Debian's default when the host names none.
+host_mirror() {
+  local want="$1" m="" match='!~'
+  [ "$want" = security ] && match='~'
+  if [ "$want" = main ] && [ -n "${DEVSPACE_DEBIAN_MIRROR:-}" ]; then echo "$DEVSPACE_DEBIAN_MIRROR"; return; fi
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    m="$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' /etc/apt/sources.list.d/debian.sources)"
+    m="$(awk "/^URIs:/ { for (i = 2; i <= NF; i++) if (\$i $match /security/) { print \$i; exit } }" /etc/apt/sources.list.d/debian.sources)"
   fi
   if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-    m="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list)"
+    m="$(awk "\$1 == \"deb\" && \$0 $match /security/ { for (i = 2; i <= NF; i++) if (\$i ~ /^https?:/) { print \$i; exit } }" /etc/apt/sources.list)"
   fi
-  echo "${m:-http://deb.debian.org/debian}"
-}
-
-security_mirror() {
-  local m=""
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    m="$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /security/) { print $i; exit } }' /etc/apt/sources.list.d/debian.sources)"
-  fi
-  if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-    m="$(awk '$1 == "deb" && $0 ~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list)"
-  fi
-  echo "${m:-http://deb.debian.org/debian-security}"
+  if [ "$want" = security ]; then echo "${m:-http://deb.debian.org/debian-security}"; else echo "${m:-http://deb.debian.org/debian}"; fi
 }
 
 # import_rootfs DIR NAME CMD: tar the rootfs into the engine as NAME with our labels.
@@ -135,8 +126,8 @@ build_busybox() {
 build_debian() {
   need_build_tools debian:bookworm-slim
   local rootfs="$WORK/debian" mirror security t
-  mirror="$(debian_mirror)"
-  security="$(security_mirror)"
+  mirror="$(host_mirror main)"
+  security="$(host_mirror security)"
   if ! command -v debootstrap >/dev/null 2>&1; then
     say "installing debootstrap"
     apt_update_once

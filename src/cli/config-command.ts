@@ -3,6 +3,7 @@ import { UserError, type Diagnostic } from '../errors.js';
 import { serviceConfigHash } from '../compose/hash.js';
 import { loadProject } from '../compose/load-project.js';
 import type { LoadedProject, Project } from '../compose/model.js';
+import { where } from './format-error.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Io } from './main.js';
 
@@ -22,9 +23,8 @@ export function serviceImage(project: Project, service: string): string {
   return project.services[service]?.image ?? `${project.name}-${service}`;
 }
 
-export function formatWarning(d: Diagnostic): string {
-  const where = d.position ? `${d.position.file}:${d.position.line}:${d.position.column}: ` : '';
-  return `warning: ${where}${d.path ? `${d.path}: ` : ''}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`;
+export function formatWarning(d: Diagnostic, cwd: string): string {
+  return `warning: ${where(d, cwd)}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`;
 }
 
 /** The model as `docker compose config` prints it: services sorted, x-* extensions at the end. */
@@ -53,7 +53,7 @@ export async function runConfig(opts: ConfigOptions, io: Io): Promise<void> {
     profiles: opts.profile,
     envFiles: opts.envFile,
   });
-  for (const w of loaded.warnings) io.stderr(formatWarning(w));
+  for (const w of loaded.warnings) io.stderr(formatWarning(w, io.cwd));
   const { project } = loaded;
   const lines = (items: string[]) => io.stdout(items.length > 0 ? items.join('\n') + '\n' : '');
   const names = (record: object) => Object.keys(record).sort();

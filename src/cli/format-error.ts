@@ -6,7 +6,8 @@ export interface FormattedError {
   exitCode: number;
 }
 
-function where(d: Diagnostic, cwd: string): string {
+/** `file:line:column: path: ` for a diagnostic, the file relative to cwd when it lies below it. */
+export function where(d: Diagnostic, cwd: string): string {
   if (!d.position) return d.path ? `${d.path}: ` : '';
   const rel = relative(cwd, d.position.file);
   const file = rel && !rel.startsWith('..') ? rel : d.position.file;
