@@ -9,6 +9,8 @@ export interface GlobalOptions {
   envFile: string[];
   json: boolean;
   verbose: boolean;
+  /** Docker engine address (-H/--host), above DOCKER_HOST and the docker context. */
+  host?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -21,7 +23,8 @@ export function addGlobalOptions(program: Command): Command {
     .option('--profile <name>', 'enable a profile (repeatable; also COMPOSE_PROFILES)', collect, [])
     .option('--env-file <path>', 'environment file for interpolation (repeatable; replaces .env)', collect, [])
     .option('--json', 'print machine-readable JSON', false)
-    .option('--verbose', 'print more detail', false);
+    .option('--verbose', 'print more detail', false)
+    .option('-H, --host <address>', 'Docker engine to use (unix:///path, tcp://host:port, ssh://…); overrides DOCKER_HOST and the docker context');
 }
 
 export function globalOptions(command: Command): GlobalOptions {

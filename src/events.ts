@@ -1,0 +1,29 @@
+/**
+ * What the domain stages report while they work. Renderers (src/ui/) display these and nothing
+ * else; domain code never writes to the terminal itself. Keep each event small and plain-data
+ * (the JSON renderer prints them as they are).
+ */
+export type DevspaceEvent =
+  // build (src/build/)
+  | { type: 'build-start'; service: string; image: string }
+  | { type: 'build-step'; service: string; step: string }
+  | { type: 'build-output'; service: string; line: string }
+  | { type: 'build-cached'; service: string; image: string; digest: string }
+  | { type: 'build-done'; service: string; image: string; imageId: string; digest: string; durationMs: number }
+  | { type: 'build-failed'; service: string; step?: string; message: string; tail: string[] }
+  | { type: 'pull-start'; service: string; image: string }
+  | { type: 'pull-progress'; service: string; image: string; layer: string; status: string; current?: number; total?: number }
+  | { type: 'pull-done'; service: string; image: string }
+  // run (src/run/)
+  | { type: 'resource'; kind: 'network' | 'volume'; name: string; action: 'created' | 'removed' | 'kept' }
+  | { type: 'container'; service: string; name: string; action: ContainerAction; cause: string }
+  | { type: 'service-state'; service: string; container: string; state: ServiceState; exitCode?: number; detail?: string }
+  | { type: 'log'; service: string; container: string; stream: 'stdout' | 'stderr'; line: string; time?: string }
+  // anything else worth a line
+  | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string };
+
+export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'stop' | 'remove' | 'scale-down' | 'orphan';
+
+export type ServiceState = 'created' | 'starting' | 'running' | 'healthy' | 'unhealthy' | 'exited' | 'restarting' | 'removed';
+
+export type Emit = (event: DevspaceEvent) => void;

@@ -1,0 +1,59 @@
+/**
+ * The one place that names the labels devspace puts on what it creates. `down`, orphan removal
+ * and every cleanup find resources only through these, so nothing that is not ours is touched.
+ * The `com.docker.compose.*` pair makes Docker Desktop group our containers like a compose app;
+ * we filter on our own `dev.devspace.project`, so a docker-compose project of the same name is
+ * never mistaken for ours.
+ */
+export const LABELS = {
+  project: 'dev.devspace.project',
+  service: 'dev.devspace.service',
+  /** 1-based replica number of a container. */
+  number: 'dev.devspace.container-number',
+  /** Config hash of the service (src/compose/hash.ts) the container was created from. */
+  configHash: 'dev.devspace.config-hash',
+  /** Image ID the container was created from. */
+  image: 'dev.devspace.image',
+  /** Content digest of the build inputs an image was built from (src/build/digest.ts). */
+  buildDigest: 'dev.devspace.build-digest',
+  managedBy: 'dev.devspace.managed-by',
+  /** Compose's own labels (grouping in Docker Desktop and `docker compose ls`). */
+  composeProject: 'com.docker.compose.project',
+  composeService: 'com.docker.compose.service',
+  composeNumber: 'com.docker.compose.container-number',
+  composeOneoff: 'com.docker.compose.oneoff',
+  composeNetwork: 'com.docker.compose.network',
+  composeVolume: 'com.docker.compose.volume',
+} as const;
+
+export const MANAGED_BY = 'devspace';
+
+/** Labels for anything that belongs to a project (networks, volumes, images). */
+export function projectLabels(project: string): Record<string, string> {
+  return {
+    [LABELS.project]: project,
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.composeProject]: project,
+  };
+}
+
+/** Labels for a service's container. */
+export function containerLabels(project: string, service: string, number: number, configHash: string, imageId: string): Record<string, string> {
+  return {
+    ...projectLabels(project),
+    [LABELS.service]: service,
+    [LABELS.number]: String(number),
+    [LABELS.configHash]: configHash,
+    [LABELS.image]: imageId,
+    [LABELS.composeService]: service,
+    [LABELS.composeNumber]: String(number),
+    [LABELS.composeOneoff]: 'False',
+  };
+}
+
+/** A Docker Engine API `filters` value that selects exactly this project's resources. */
+export function projectFilter(project: string, service?: string): { label: string[] } {
+  const label = [`${LABELS.project}=${project}`];
+  if (service !== undefined) label.push(`${LABELS.service}=${service}`);
+  return { label };
+}
