@@ -39,6 +39,21 @@ export class NotImplementedError extends UserError {
   }
 }
 
+/**
+ * A service that did not come up: exited, unhealthy, or not ready in time. A user-level failure
+ * (exit code 1) that carries the service's last log lines, since they usually say why.
+ */
+export class ServiceFailedError extends UserError {
+  constructor(
+    message: string,
+    readonly service: string,
+    readonly logTail: string[],
+    nextSteps: string[] = [],
+  ) {
+    super(message, nextSteps);
+  }
+}
+
 /** An external command or engine operation that failed; carries its exit code and output tail. */
 export class CommandFailedError extends Error {
   override readonly name = 'CommandFailedError';

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { CommandFailedError, UserError, type Diagnostic } from '../errors.js';
+import { CommandFailedError, ServiceFailedError, UserError, type Diagnostic } from '../errors.js';
 
 export interface FormattedError {
   text: string;
@@ -22,6 +22,10 @@ export function formatError(error: unknown, cwd: string): FormattedError {
     for (const d of error.diagnostics) {
       lines.push(`  ${where(d, cwd)}${d.message}`);
       if (d.hint) lines.push(`    hint: ${d.hint}`);
+    }
+    if (error instanceof ServiceFailedError && error.logTail.length > 0) {
+      lines.push(`  last log lines of ${error.service}:`);
+      for (const l of error.logTail) lines.push(`    ${l}`);
     }
     for (const step of error.nextSteps) lines.push(`  → ${step}`);
     return { text: lines.join('\n') + '\n', exitCode: error.exitCode };

@@ -31,8 +31,13 @@ export interface PlanInput {
   forceRecreate?: boolean;
 }
 
+export interface ResourceOperation {
+  kind: 'create-network' | 'create-volume';
+  name: string;
+  cause: string;
+}
+
 export type Operation =
-  | { kind: 'create-network' | 'create-volume'; name: string; cause: string }
   | { kind: 'create'; service: string; number: number; cause: string }
   | { kind: 'recreate'; service: string; number: number; container: ObservedContainer; cause: string }
   | { kind: 'start'; service: string; number: number; container: ObservedContainer; cause: string }
@@ -43,7 +48,7 @@ export type Operation =
 
 export interface Plan {
   /** Networks and volumes first, then each service's operations (services in dependency order). */
-  resources: Operation[];
+  resources: ResourceOperation[];
   services: { name: string; operations: Operation[] }[];
   /** Containers of services no longer in the file: removed, or only reported. */
   orphans: Operation[];
@@ -54,7 +59,7 @@ export interface Plan {
 const RUNNING = new Set(['running', 'restarting']);
 
 export function planConvergence(input: PlanInput): Plan {
-  const resources: Operation[] = [];
+  const resources: ResourceOperation[] = [];
   const missingExternal: Plan['missingExternal'] = [];
   for (const kind of ['network', 'volume'] as const) {
     const existing = new Set(input.snapshot[`${kind}s`].map((r) => r.name));
@@ -154,11 +159,8 @@ export function dependencyOrder<T extends { name: string; dependsOn: { service: 
 /** The plan as text: one line per operation that does something (what tests and --verbose show). */
 export function describePlan(plan: Plan): string[] {
   const lines: string[] = [];
-  for (const op of plan.resources) lines.push(`${op.kind} ${'name' in op ? op.name : ''}: ${op.cause}`);
-  for (const s of plan.services) {
-    for (const op of s.operations) lines.push(`${op.kind} ${op.service}-${'number' in op ? op.number : ''}: ${op.cause}`);
-  }
-  for (const op of plan.orphans) lines.push(`${op.kind} ${'service' in op ? op.service : ''}-${'number' in op ? op.number : ''}: ${op.cause}`);
+  for (const op of plan.resources) lines.push(`${op.kind} ${op.name}: ${op.cause}`);
+  for (const op of [...plan.services.flatMap((s) => s.operations), ...plan.orphans]) lines.push(`${op.kind} ${op.service}-${op.number}: ${op.cause}`);
   for (const m of plan.missingExternal) lines.push(`missing external ${m.kind} ${m.name}`);
   return lines;
 }

@@ -1,0 +1,82 @@
+/**
+ * The plain renderer: one line per event, service-prefixed like `docker compose up`, for pipes,
+ * CI and any terminal until the TUI lands. Colour only on a TTY without NO_COLOR.
+ */
+import type { DevspaceEvent, Emit } from '../events.js';
+
+export interface PlainOptions {
+  write: (text: string) => void;
+  color: boolean;
+  verbose: boolean;
+  /** Known service names, so that prefixes line up from the first line. */
+  services: string[];
+}
+
+const PALETTE = [36, 33, 32, 35, 34, 91, 96, 93, 92, 95, 94];
+
+export function plainRenderer(options: PlainOptions): Emit {
+  let width = Math.max(0, ...options.services.map((s) => s.length + 2));
+  const colours = new Map<string, number>();
+  const paint = (code: number, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const colourOf = (service: string) => {
+    if (!colours.has(service)) colours.set(service, PALETTE[colours.size % PALETTE.length]!);
+    return colours.get(service)!;
+  };
+  options.services.forEach(colourOf);
+  const prefix = (label: string, service: string) => {
+    width = Math.max(width, label.length);
+    return paint(colourOf(service), `${label.padEnd(width)} |`) + ' ';
+  };
+  const line = (service: string, text: string) => options.write(`${prefix(service, service)}${text}\n`);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+  return (event: DevspaceEvent) => {
+    switch (event.type) {
+      case 'build-start':
+        return line(event.service, `building ${event.image}`);
+      case 'build-step':
+        return line(event.service, paint(2, event.step));
+      case 'build-output':
+        return options.verbose ? line(event.service, paint(2, event.line)) : undefined;
+      case 'build-cached':
+        return line(event.service, `${event.image} is up to date (inputs unchanged), no build`);
+      case 'build-done':
+        return line(event.service, `built ${event.image} in ${seconds(event.durationMs)}`);
+      case 'build-failed':
+        return line(event.service, paint(31, `build failed${event.step ? ` at ${event.step}` : ''}: ${event.message}`));
+      case 'pull-start':
+        return line(event.service, `pulling ${event.image}`);
+      case 'pull-progress':
+        return options.verbose ? line(event.service, paint(2, `${event.layer}: ${event.status}`)) : undefined;
+      case 'pull-done':
+        return line(event.service, `pulled ${event.image}`);
+      case 'resource':
+        return options.write(`${event.kind} ${event.name} ${event.action}\n`);
+      case 'container': {
+        if (event.action === 'keep') return line(event.service, `${event.name} is up to date`);
+        const verb = { create: 'created', recreate: 'recreated', start: 'started', stop: 'stopped', remove: 'removed', 'scale-down': 'removed', orphan: 'is an orphan', keep: '' }[event.action];
+        const cause = event.cause === 'down' ? '' : ` (${event.cause})`;
+        const tail = event.action === 'orphan' ? ': run with --remove-orphans to remove it' : '';
+        return line(event.service, `${event.name} ${verb}${cause}${tail}`);
+      }
+      case 'service-state': {
+        const colour = event.state === 'healthy' || event.state === 'running' ? 32 : event.state === 'exited' && event.exitCode === 0 ? 2 : event.state === 'starting' || event.state === 'created' ? 33 : 31;
+        const code = event.exitCode !== undefined && event.state === 'exited' ? ` with code ${event.exitCode}` : '';
+        return line(event.service, paint(colour, `${event.container} ${event.state}${code}${event.detail ? `: ${event.detail}` : ''}`));
+      }
+      case 'log': {
+        const at = event.container.lastIndexOf(`${event.service}-`);
+        const label = at >= 0 && /^\d+$/.test(event.container.slice(at + event.service.length + 1)) ? event.container.slice(at) : event.container;
+        const time = event.time ? paint(2, `${event.time} `) : '';
+        return options.write(`${prefix(label, event.service)}${time}${event.line}\n`);
+      }
+      case 'message':
+        return options.write(event.level === 'info' ? `${event.text}\n` : paint(event.level === 'warn' ? 33 : 31, `${event.level === 'warn' ? 'warning' : 'error'}: ${event.text}`) + '\n');
+    }
+  };
+}
+
+/** `--json`: one event per line, as it is. */
+export function jsonRenderer(write: (text: string) => void): Emit {
+  return (event) => write(JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n');
+}
