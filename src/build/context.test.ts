@@ -94,7 +94,7 @@ describe('packContext', () => {
       }
     })();
     for await (const chunk of packContext(context)) extract.write(chunk);
-    extract.end();
+    (extract as unknown as { end(): void }).end();
     await done;
     expect(seen.map((e) => [e.name.replace(/\/$/, ''), e.type, e.mode.toString(8)])).toEqual([
       ['Dockerfile', 'file', '644'], ['bin', 'directory', '755'], ['bin/run.sh', 'file', '755'], ['link', 'symlink', '777'],

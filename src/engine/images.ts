@@ -33,6 +33,8 @@ export interface BuildCallbacks {
   onStep?: (step: string) => void;
   /** Every complete output line (steps included). */
   onOutput?: (line: string) => void;
+  /** Aborts the request; the engine then stops the build. */
+  signal?: AbortSignal;
 }
 
 export interface PullProgress {
@@ -108,6 +110,7 @@ export class ImageClient {
       ...(cachefrom && cachefrom.length > 0 ? { cachefrom } : {}),
       rm: true,
       forcerm: true,
+      ...(callbacks.signal ? { abortSignal: callbacks.signal } : {}),
     } as unknown as Docker.ImageBuildOptions;
     const tail: string[] = [];
     let step: string | undefined;
@@ -157,13 +160,14 @@ export class ImageClient {
   }
 
   /** Pulls `reference` (`:latest` when it names no tag), reporting per-layer progress. */
-  async pull(reference: string, onProgress: (progress: PullProgress) => void = () => {}, options: { platform?: string; authconfig?: Docker.AuthConfig } = {}): Promise<void> {
+  async pull(reference: string, onProgress: (progress: PullProgress) => void = () => {}, options: { platform?: string; authconfig?: Docker.AuthConfig; signal?: AbortSignal } = {}): Promise<void> {
     const { repo, tag } = splitReference(reference);
     // The tag is always explicit: without one the engine pulls every tag of the repository.
     const stream = (await this.docker.createImage(options.authconfig as Docker.AuthConfig, {
       fromImage: repo,
       tag,
       ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.signal ? { abortSignal: options.signal } : {}),
     })) as NodeJS.ReadableStream;
     await followProgress(stream, (message) => {
       if (message.status === undefined) return;
