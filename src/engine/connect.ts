@@ -32,9 +32,13 @@ export interface OpenEngineOptions extends ResolveEngineOptions {
   timeoutMs?: number;
 }
 
+/** Resolves the engine (resolve.ts), connects, and pins the API version. Throws a UserError with the fix when nothing answers. */
 export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngine> {
-  const endpoint = resolveEngine(options);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+  return connectEndpoint(resolveEngine(options), options.timeoutMs);
+}
+
+/** Connects to an endpoint already resolved (doctor reports the endpoint even when this fails). */
+export async function connectEndpoint(endpoint: EngineEndpoint, timeoutMs = DEFAULT_ENGINE_TIMEOUT_MS): Promise<OpenedEngine> {
   // dockerode is heavy (ssh2, protobufs): load it only for commands that talk to the engine.
   const { default: Dockerode } = await import('dockerode');
   const create = (version?: string) => createClient(Dockerode, endpoint, version);
