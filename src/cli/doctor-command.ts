@@ -69,6 +69,7 @@ async function engineSection(options: GlobalOptions, io: Io): Promise<{ section:
   } catch (error) {
     const { message, fix } = userProblem(error);
     checks.push(check('engine.address', 'engine address', 'fail', message, fix, true));
+    checks.push(check('engine.connect', 'engine answers', 'skip', 'not checked: no usable engine address'));
     return { section, engine: null };
   }
   const engine: EngineSummary = { source: endpoint.source, sourceDetail: endpoint.sourceDetail, address: endpoint.address, tls: endpoint.tls };

@@ -1,8 +1,11 @@
 // openEngine against fake engines on local sockets (no Docker needed), and the diagnosis of each
 // kind of connection failure.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,11 +32,9 @@ async function listen<T extends Server | NetServer>(server: T, path: string): Pr
   return server;
 }
 
-/** An HTTP server on a unix socket that answers like Docker Engine 20.10 and records request paths. */
-async function fakeEngine(paths: string[]): Promise<string> {
-  const socket = join(dir, 'engine.sock');
-  await listen(
-    createServer((req: IncomingMessage, res: ServerResponse) => {
+/** Answers like Docker Engine 20.10 and records request paths. */
+function engineHandler(paths: string[]): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
       paths.push(req.url ?? '');
       const path = (req.url ?? '').replace(/^\/v[\d.]+/, '');
       if (path === '/_ping') return void res.end('OK');
@@ -41,9 +42,13 @@ async function fakeEngine(paths: string[]): Promise<string> {
       if (path === '/info') return void res.end(JSON.stringify({ Driver: 'overlay2' }));
       res.statusCode = 404;
       res.end('{"message":"page not found"}');
-    }),
-    socket,
-  );
+  };
+}
+
+/** A fake engine on a unix socket. */
+async function fakeEngine(paths: string[]): Promise<string> {
+  const socket = join(dir, 'engine.sock');
+  await listen(createServer(engineHandler(paths)), socket);
   return socket;
 }
 
@@ -107,6 +112,62 @@ describe('openEngine', () => {
     // Port 1 on 127.0.0.1: nothing listens there on a normal machine.
     const error = await openError('tcp://127.0.0.1:1');
     expect(error.message).toBe('connection refused at tcp://127.0.0.1:1 (from -H/--host): nothing listens on 127.0.0.1:1');
+  });
+});
+
+// A TLS engine on 127.0.0.1 with a self-signed certificate made by openssl (skipped without it).
+const openssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!openssl)('openEngine over TLS', () => {
+  function selfSigned(folder: string, cn: string) {
+    mkdirSync(folder, { recursive: true });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')], { stdio: 'ignore' });
+    // The self-signed certificate is its own CA; the same pair doubles as the client certificate.
+    execFileSync('cp', [join(folder, 'cert.pem'), join(folder, 'ca.pem')]);
+  }
+
+  async function tlsEngine(certs: string): Promise<number> {
+    const server = createHttpsServer({ key: readFileSync(join(certs, 'key.pem')), cert: readFileSync(join(certs, 'cert.pem')) }, engineHandler([]));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('verifies the engine against DOCKER_CERT_PATH/ca.pem', async () => {
+    const certs = join(dir, 'certs');
+    selfSigned(certs, 'engine');
+    const port = await tlsEngine(certs);
+    const engine = await openEngine({ env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }, homeDir: dir });
+    expect(engine.endpoint).toMatchObject({ tls: true, tlsVerify: true });
+    expect(engine.version.api).toBe('1.41');
+  });
+
+  it('diagnoses a CA that did not sign the engine\'s certificate, naming the folder', async () => {
+    const certs = join(dir, 'certs');
+    const other = join(dir, 'other');
+    selfSigned(certs, 'engine');
+    selfSigned(other, 'someone-else');
+    const port = await tlsEngine(certs);
+    const error = await openEngine({ env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: other }, homeDir: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(new RegExp(`^TLS with the Docker engine at tcp://127\\.0\\.0\\.1:${port} \\(from DOCKER_HOST with DOCKER_TLS_VERIFY`));
+    expect((error as UserError).nextSteps[0]).toContain(`${other} (ca.pem, cert.pem, key.pem)`);
+  });
+
+  it('skips verification with DOCKER_TLS (no _VERIFY)', async () => {
+    const certs = join(dir, 'certs');
+    selfSigned(certs, 'engine');
+    const port = await tlsEngine(certs);
+    const engine = await openEngine({ env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS: '1', DOCKER_CONFIG: join(dir, 'empty') }, homeDir: dir });
+    expect(engine.endpoint).toMatchObject({ tls: true, tlsVerify: false });
   });
 });
 
