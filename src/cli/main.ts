@@ -9,9 +9,10 @@ export interface Io {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Whether stdout is a terminal (colour, and later the TUI). */
+  isTTY?: boolean;
 }
 
-const ISSUE_RUN_LOCALLY = 'Run locally on Docker';
 const ISSUE_PUSH = 'Tag and push images to a registry';
 const ISSUE_K8S = 'Promote to Kubernetes';
 const ISSUE_WATCH = 'Hot reload on file save';
@@ -60,27 +61,39 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
 
   program
     .command('up')
-    .argument('[services...]', 'services to start (default: all enabled)')
+    .argument('[services...]', 'services to start, with their dependencies (default: all enabled)')
     .description('build what changed, start the services, stream logs and hot-reload on save')
-    .option('-d, --detach', 'return once every service is running (and healthy)')
-    .option('--no-watch', 'do not watch files')
-    .option('--build', 'build images even when they look up to date')
-    .option('--remove-orphans', "remove containers of services no longer in the file")
-    .option('--wait-timeout <seconds>', 'how long --detach waits for health')
-    .action(placeholder('up', ISSUE_RUN_LOCALLY));
+    .option('-d, --detach', 'return once every service is running (and healthy where it has a healthcheck)')
+    .option('--no-watch', 'do not watch files (watching arrives with "Hot reload on file save")')
+    .option('--build', 'build images even when their inputs are unchanged')
+    .option('--no-deps', 'do not start the services the named ones depend on')
+    .option('--force-recreate', 'recreate containers even when nothing changed')
+    .option('--remove-orphans', 'remove containers of services no longer in the file')
+    .option('--wait-timeout <seconds>', 'how long to wait for dependencies and, with --detach, for health', '120')
+    .action(async (services: string[], opts, cmd: Command) => {
+      const { runUp } = await import('./up-command.js');
+      await runUp(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('down')
     .description("remove exactly this project's containers and networks, found by label")
     .option('-v, --volumes', 'also remove named volumes')
-    .addOption(new Option('--rmi <which>', 'also remove images').choices(['local', 'all']))
-    .action(placeholder('down', ISSUE_RUN_LOCALLY));
+    .addOption(new Option('--rmi <which>', 'also remove images: local (built by devspace) or all').choices(['local', 'all']))
+    .action(async (opts, cmd: Command) => {
+      const { runDown } = await import('./down-command.js');
+      await runDown({ ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('build')
     .argument('[services...]', 'services to build (default: all with a build section)')
     .description('build and tag images in parallel, dependency-ordered, cached by content digest')
-    .option('--no-cache', 'do not use the build cache')
+    .option('--no-cache', 'do not use the build cache (and rebuild even when inputs are unchanged)')
     .option('--pull', 'always try to pull newer base images')
-    .action(placeholder('build', ISSUE_RUN_LOCALLY));
+    .option('--parallel <n>', 'how many builds run at once (default: x-devspace.build.parallel, else 4)')
+    .action(async (services: string[], opts, cmd: Command) => {
+      const { runBuild } = await import('./build-command.js');
+      await runBuild(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('watch')
     .argument('[services...]', 'services to watch')
@@ -127,24 +140,36 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
     .action(placeholder('scale', ISSUE_K8S));
   program
     .command('ps')
-    .description('status of the services, locally or on the cluster')
-    .option('--context <context>', 'show the cluster side')
+    .argument('[services...]', 'services (default: all)')
+    .description("status of the project's containers (found by label)")
     .option('-a, --all', 'include stopped containers')
-    .action(placeholder('ps', ISSUE_RUN_LOCALLY));
+    .option('--context <context>', 'show the cluster side')
+    .action(async (services: string[], opts, cmd: Command) => {
+      if (opts.context) throw new NotImplementedError('ps --context', ISSUE_K8S);
+      const { runPs } = await import('./ps-command.js');
+      await runPs(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('logs')
     .argument('[services...]', 'services (default: all)')
-    .description('logs of the services, locally or on the cluster')
-    .option('-f, --follow', 'follow the output')
-    .option('--tail <lines>', 'lines from the end of each log')
-    .option('--since <time>', 'only logs since this time (RFC 3339 or 10m)')
+    .description('logs of the services, prefixed by container')
+    .option('-f, --follow', 'follow the output (across restarts) until Ctrl-C')
+    .option('--tail <lines>', 'lines from the end of each log, or "all"')
+    .option('--since <time>', 'only logs since this time (RFC 3339, Unix seconds, or a duration such as 10m)')
     .option('-t, --timestamps', 'show timestamps')
     .option('--context <context>', 'show the cluster side')
-    .action(placeholder('logs', ISSUE_RUN_LOCALLY));
+    .action(async (services: string[], opts, cmd: Command) => {
+      if (opts.context) throw new NotImplementedError('logs --context', ISSUE_K8S);
+      const { runLogs } = await import('./logs-command.js');
+      await runLogs(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('doctor')
-    .description('which Docker engine, registry and cluster devspace would use, and what is wrong')
-    .action(placeholder('doctor', ISSUE_RUN_LOCALLY));
+    .description('which Docker engine (and later registry and cluster) devspace would use, and what is wrong')
+    .action(async (_opts, cmd: Command) => {
+      const { runDoctor } = await import('./doctor-command.js');
+      await runDoctor(globalOptions(cmd), io);
+    });
   return program;
 }
 

@@ -72,7 +72,10 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Cont
 }
 
 export async function createContainer(docker: Docker, name: string, body: Docker.ContainerCreateOptions, platform?: string): Promise<string> {
-  const container = await docker.createContainer({ ...body, name, ...(platform ? { platform } : {}) });
+  // docker-modem sends a plain options object as the body AND the query string (the whole
+  // environment would land in the URL); _query/_body keep them apart.
+  const options = { _query: { name, ...(platform ? { platform } : {}) }, _body: body };
+  const container = await docker.createContainer(options as unknown as Docker.ContainerCreateOptions);
   return container.id;
 }
 

@@ -1,0 +1,35 @@
+/**
+ * The image step of `up`: build the services that have a build section (skipping those whose
+ * inputs are unchanged) and make sure the others' images are present (pull_policy), then hand
+ * convergence one image reference per service. Builds and pulls run side by side.
+ */
+import type Docker from 'dockerode';
+import { buildServices } from '../build/builder.js';
+import { ensureImages } from '../build/ensure-images.js';
+import type { Project } from '../compose/model.js';
+import { ImageClient } from '../engine/images.js';
+import type { Emit } from '../events.js';
+import type { ImageRef } from '../run/converge.js';
+
+export interface PrepareImagesInput {
+  docker: Docker;
+  emit: Emit;
+  signal: AbortSignal;
+  project: Project;
+  services: string[];
+  /** `up --build`: build even when the inputs are unchanged. */
+  force: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function prepareImages(input: PrepareImagesInput): Promise<Map<string, ImageRef>> {
+  const images = new ImageClient(input.docker);
+  const common = { images, emit: input.emit, services: input.services, signal: input.signal };
+  const [built, present] = await Promise.all([
+    buildServices(input.project, { ...common, force: input.force, env: input.env }),
+    ensureImages(input.project, common),
+  ]);
+  const refs = new Map<string, ImageRef>();
+  for (const [service, image] of [...built, ...present]) refs.set(service, { name: image.image, id: image.imageId });
+  return refs;
+}

@@ -1,0 +1,40 @@
+/**
+ * Ctrl-C for long-running commands: the first interrupt asks for a graceful stop (an
+ * AbortSignal the stages watch), the second forces. Handlers are removed when the command ends,
+ * so nothing lingers in tests that run commands in-process.
+ */
+export interface Interrupts {
+  /** Aborted on the first SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** Called on the second interrupt. */
+  onForce(handler: () => void): void;
+  dispose(): void;
+}
+
+export function watchInterrupts(onFirst: () => void = () => {}): Interrupts {
+  const controller = new AbortController();
+  let force: (() => void) | undefined;
+  const handler = () => {
+    if (!controller.signal.aborted) {
+      onFirst();
+      controller.abort(new InterruptedError());
+    } else force?.();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    onForce: (h) => (force = h),
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor() {
+    super('interrupted');
+  }
+}
