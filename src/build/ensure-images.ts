@@ -12,7 +12,7 @@
 import { CommandFailedError, UserError } from '../errors.js';
 import type { Project } from '../compose/model.js';
 import type { ImageClient } from '../engine/images.js';
-import { engineMessage } from '../engine/images.js';
+import { engineMessage } from '../engine/engine-error.js';
 import type { Emit } from '../events.js';
 import { imageName } from './image-name.js';
 import { runInOrder } from './schedule.js';

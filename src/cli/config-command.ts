@@ -1,8 +1,9 @@
 import { stringify } from 'yaml';
 import { UserError, type Diagnostic } from '../errors.js';
+import { imageName } from '../build/image-name.js';
 import { serviceConfigHash } from '../compose/hash.js';
 import { loadProject } from '../compose/load-project.js';
-import type { LoadedProject, Project } from '../compose/model.js';
+import type { LoadedProject } from '../compose/model.js';
 import { where } from './format-error.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Io } from './main.js';
@@ -16,11 +17,6 @@ export interface ConfigOptions extends GlobalOptions {
   images?: boolean;
   hash?: string;
   quiet?: boolean;
-}
-
-/** The image a service runs: its `image:`, else the name Compose gives built images. */
-export function serviceImage(project: Project, service: string): string {
-  return project.services[service]?.image ?? `${project.name}-${service}`;
 }
 
 export function formatWarning(d: Diagnostic, cwd: string): string {
@@ -62,7 +58,7 @@ export async function runConfig(opts: ConfigOptions, io: Io): Promise<void> {
   if (opts.volumes) return lines(names(project.volumes));
   if (opts.networks) return lines(names(project.networks));
   if (opts.profiles) return lines(loaded.allProfiles);
-  if (opts.images) return lines(names(project.services).map((s) => serviceImage(project, s)));
+  if (opts.images) return lines(names(project.services).map((s) => imageName(project, s)));
   if (opts.hash !== undefined) {
     const wanted = opts.hash === '*' ? names(project.services) : opts.hash.split(',').map((s) => s.trim());
     for (const name of wanted) {

@@ -4,23 +4,8 @@
  * progress) turned into no-ops where that is what the caller means.
  */
 import type Docker from 'dockerode';
+import { statusOf } from './engine-error.js';
 import { splitLogLines, logLines, type LogStream } from './log-lines.js';
-
-interface EngineError {
-  statusCode?: number;
-  json?: { message?: string };
-  message: string;
-}
-
-export function statusOf(error: unknown): number | undefined {
-  return (error as EngineError | undefined)?.statusCode;
-}
-
-/** The engine's own message ("Conflict. The container name … is already in use"), not dockerode's prefix. */
-export function engineMessage(error: unknown): string {
-  const e = error as EngineError;
-  return (e.json?.message ?? e.message ?? String(error)).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
-}
 
 async function ignoring<T>(codes: number[], call: () => Promise<T>): Promise<T | undefined> {
   try {

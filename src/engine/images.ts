@@ -6,6 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { followProgress, ProgressStreamError, type ProgressMessage } from './progress.js';
+import { engineMessage } from './engine-error.js';
 
 export type ImageInspect = Docker.ImageInspectInfo;
 export type ImageSummary = Docker.ImageInfo;
@@ -199,8 +200,3 @@ export class ImageClient {
 }
 
 /** The engine's own message from a dockerode error (`(HTTP code 400) … - <message>`). */
-export function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: string } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message;
-  return error instanceof Error ? error.message : String(error);
-}

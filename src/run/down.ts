@@ -4,7 +4,8 @@
  * the file since `up` are found all the same). Running it twice is fine.
  */
 import type Docker from 'dockerode';
-import { removeContainer, removeNetwork, removeVolume, stopContainer, statusOf } from '../engine/containers.js';
+import { removeContainer, removeNetwork, removeVolume, stopContainer } from '../engine/containers.js';
+import { statusOf } from '../engine/engine-error.js';
 import type { Emit } from '../events.js';
 import { projectFilter } from '../labels.js';
 import { observeProject } from './snapshot.js';

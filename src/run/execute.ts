@@ -12,7 +12,6 @@ import {
   createContainer,
   createNetwork,
   createVolume,
-  engineMessage,
   removeContainer,
   removeNetwork,
   removeVolume,
@@ -20,6 +19,7 @@ import {
   startContainer,
   stopContainer,
 } from '../engine/containers.js';
+import { engineMessage } from '../engine/engine-error.js';
 import { UserError } from '../errors.js';
 import type { Operation, Plan } from './plan.js';
 import { waitForService, type WaitCondition } from './wait.js';
