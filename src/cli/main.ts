@@ -27,7 +27,7 @@ function placeholder(name: string, issue: string) {
 export function buildProgram(io: Io): Command {
   const program = new Command('devspace')
     .description('One compose file from laptop to cluster: build, run, hot-reload, push and deploy.')
-    .version(VERSION, '-v, --version', 'print the version')
+    .version(VERSION, '--version', 'print the version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
