@@ -24,7 +24,11 @@ export interface ContainerExit {
 
 /** Streams the logs of the given containers; resolves with how each ended (follow mode). */
 export async function streamProjectLogs(docker: Docker, containers: ObservedContainer[], options: LogOptions, emit: Emit, signal: AbortSignal): Promise<ContainerExit[]> {
-  return Promise.all(containers.map((c) => followContainer(docker, c, options, emit, signal)));
+  if (options.follow) return Promise.all(containers.map((c) => followContainer(docker, c, options, emit, signal)));
+  // Without --follow, one container after the other, so each one's lines stay together.
+  const exits: ContainerExit[] = [];
+  for (const c of containers) exits.push(await followContainer(docker, c, options, emit, signal));
+  return exits;
 }
 
 async function followContainer(docker: Docker, c: ObservedContainer, options: LogOptions, emit: Emit, signal: AbortSignal): Promise<ContainerExit> {

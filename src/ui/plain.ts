@@ -29,12 +29,16 @@ export function plainRenderer(options: PlainOptions): Emit {
   };
   const line = (service: string, text: string) => options.write(`${prefix(service, service)}${text}\n`);
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  // Several watchers may report the same state (a dependency's wait, then --detach's): say it once.
+  const lastState = new Map<string, string>();
 
   return (event: DevspaceEvent) => {
     switch (event.type) {
       case 'build-start':
         return line(event.service, `building ${event.image}`);
       case 'build-step':
+        // The engine turns the labels we add into steps of their own; they are ours, not the user's.
+        if (!options.verbose && /^Step \d+\/\d+ : LABEL (dev\.devspace\.|com\.docker\.compose\.)/.test(event.step)) return;
         return line(event.service, paint(2, event.step));
       case 'build-output':
         return options.verbose ? line(event.service, paint(2, event.line)) : undefined;
@@ -60,6 +64,9 @@ export function plainRenderer(options: PlainOptions): Emit {
         return line(event.service, `${event.name} ${verb}${cause}${tail}`);
       }
       case 'service-state': {
+        const key = `${event.state}:${event.exitCode ?? ''}`;
+        if (lastState.get(event.container) === key) return;
+        lastState.set(event.container, key);
         const colour = event.state === 'healthy' || event.state === 'running' ? 32 : event.state === 'exited' && event.exitCode === 0 ? 2 : event.state === 'starting' || event.state === 'created' ? 33 : 31;
         const code = event.exitCode !== undefined && event.state === 'exited' ? ` with code ${event.exitCode}` : '';
         return line(event.service, paint(colour, `${event.container} ${event.state}${code}${event.detail ? `: ${event.detail}` : ''}`));
