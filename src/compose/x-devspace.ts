@@ -3,7 +3,7 @@
  * a per-service `x-devspace` block. Unknown keys here are errors (with a suggestion); other
  * tools' `x-*` keys are left alone. docs/configuration.md documents every key.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { bool, int, number, strictObject, str } from './schema.js';
 
 const quantity = z.union([z.number(), z.string().regex(/^[0-9.]+(m|k|Ki|Mi|Gi|Ti|M|G|T|b|kb|mb|gb)?$/i, 'expected a quantity such as 250m, 0.5, 512Mi or 1g')]);
