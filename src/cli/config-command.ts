@@ -26,7 +26,7 @@ export function formatWarning(d: Diagnostic, cwd: string): string {
 /** The model as `docker compose config` prints it: services sorted, x-* extensions at the end. */
 export function printableModel(loaded: LoadedProject): Record<string, unknown> {
   const { project } = loaded;
-  const sorted = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const extensionsLast = (service: object) => {
     const entries = Object.entries(service);
     return Object.fromEntries([...entries.filter(([k]) => !k.startsWith('x-')), ...entries.filter(([k]) => k.startsWith('x-'))]);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Service } from './model.js';
 
 /**
@@ -17,7 +16,8 @@ export function serviceConfigHash(service: Service): string {
     if (Object.keys(deploy).length > 0) kept.deploy = deploy;
     else delete kept.deploy;
   }
-  return createHash('sha256').update(canonicalJson(kept)).digest('hex');
+  // node:crypto is loaded on first use: `devspace config` rarely hashes, and start-up counts.
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(canonicalJson(kept)).digest('hex');
 }
 
 /** JSON with object keys sorted at every level, so equal values always hash the same. */
