@@ -33,9 +33,9 @@ describe('buildDependencies', () => {
     },
   } as unknown as Project;
 
-  it('orders after FROM-ed sibling images and depends_on, also through image-only services', () => {
+  it('orders after FROM-ed sibling images only, not after depends_on', () => {
     const deps = buildDependencies(project, ['base', 'app', 'migrate'], { app: ['demo-base'], migrate: ['demo-base:latest', 'busybox'], base: ['busybox'] });
-    expect(deps.after).toEqual({ base: [], app: ['base', 'migrate'], migrate: ['base'] });
+    expect(deps.after).toEqual({ base: [], app: ['base'], migrate: ['base'] });
     expect(deps.from).toEqual({ base: [], app: ['base'], migrate: ['base'] });
   });
 });

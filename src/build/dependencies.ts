@@ -1,7 +1,6 @@
 /**
- * Build order between services (pure): a service builds after the services it depends_on
- * (directly or through services that only run an image) and after any service whose image
- * its Dockerfile starts FROM.
+ * Build order between services (pure): a service builds after any service whose image its
+ * Dockerfile starts FROM; everything else builds in parallel.
  */
 import type { Project } from '../compose/model.js';
 import { imageName } from './image-name.js';
@@ -85,26 +84,15 @@ export interface BuildDependencies {
 
 /** Dependencies among `built` (services with `build:`), given each one's base images. */
 export function buildDependencies(project: Project, built: readonly string[], baseImages: Record<string, string[]>): BuildDependencies {
-  const builtSet = new Set(built);
   const byImage = new Map(built.map((name) => [normaliseReference(imageName(project, name)), name]));
   const after: Record<string, string[]> = {};
   const from: Record<string, string[]> = {};
   for (const name of built) {
     const fromServices = (baseImages[name] ?? []).map((ref) => byImage.get(normaliseReference(ref))).filter((s): s is string => s !== undefined && s !== name);
     from[name] = [...new Set(fromServices)];
-    const deps = new Set(from[name]);
-    // depends_on, followed through services that are not built (they only order containers,
-    // but a built service behind them must still come first).
-    const seen = new Set<string>([name]);
-    const queue = Object.keys(project.services[name]?.depends_on ?? {});
-    while (queue.length > 0) {
-      const dep = queue.shift()!;
-      if (seen.has(dep)) continue;
-      seen.add(dep);
-      if (builtSet.has(dep)) deps.add(dep);
-      else queue.push(...Object.keys(project.services[dep]?.depends_on ?? {}));
-    }
-    after[name] = [...deps].sort();
+    // Only real build inputs order builds. depends_on orders containers, not images: a front
+    // end that waits for its database at run time still builds alongside it.
+    after[name] = [...from[name]].sort();
   }
   return { after, from };
 }

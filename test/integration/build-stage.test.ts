@@ -120,7 +120,8 @@ describe.skipIf(!engine)('buildServices', () => {
     const events: DevspaceEvent[] = [];
     const p = project({
       broken: { build: { context: path.join(FIXTURES, 'fails') } },
-      after: { build: { context: path.join(FIXTURES, 'cached') }, depends_on: { broken: { condition: 'service_started', required: true, restart: false } } },
+      // Builds wait only for real build dependencies: this one starts FROM the broken image.
+      after: { build: { context: path.join(FIXTURES, 'cached'), dockerfile_inline: `FROM devspace-${RUN}-fail-broken\n` } },
     }, '-fail');
     const error = await buildServices(p, { images, emit: (e) => events.push(e) }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(CommandFailedError);
