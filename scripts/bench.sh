@@ -1,6 +1,8 @@
 #!/bin/sh
-# Runs the benchmarks under bench/ and prints their figures.
+# Runs the benchmarks under bench/ and prints their figures: start-up (bench/startup.mjs), then
+# the local run against docker-compose (bench/run-local.mjs; starts the engine, installs docker-compose).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/ensure-deps.sh
 node bench/startup.mjs
+node bench/run-local.mjs
