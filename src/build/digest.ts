@@ -32,18 +32,44 @@ export interface DigestInputs {
 /**
  * Content hashes of files keyed by a stat stamp (inode, size, mtime, ctime in ns resolution):
  * a write changes ctime even when it restores the mtime, so a hit means the same content.
- * Keep one per process (watch mode); a fresh run needs none.
+ * Kept per process in watch mode, and saved between runs (hash-cache-file.ts) so that an
+ * unchanged context costs a stat per file, not a read.
  */
 export class FileHashCache {
   private readonly hashes = new Map<string, { stamp: string; hash: string }>();
+  /** Files looked up or stored since creation: what is worth saving. */
+  private readonly used = new Set<string>();
 
   get(file: string, stamp: string): string | undefined {
     const hit = this.hashes.get(file);
-    return hit?.stamp === stamp ? hit.hash : undefined;
+    if (hit?.stamp !== stamp) return undefined;
+    this.used.add(file);
+    return hit.hash;
   }
 
   set(file: string, stamp: string, hash: string): void {
     this.hashes.set(file, { stamp, hash });
+    this.used.add(file);
+  }
+
+  /** The entries this run used (files gone since are dropped). */
+  toJSON(): Record<string, [string, string]> {
+    const out: Record<string, [string, string]> = {};
+    for (const file of this.used) {
+      const e = this.hashes.get(file);
+      if (e) out[file] = [e.stamp, e.hash];
+    }
+    return out;
+  }
+
+  static fromJSON(data: unknown): FileHashCache {
+    const cache = new FileHashCache();
+    if (data && typeof data === 'object') {
+      for (const [file, entry] of Object.entries(data as Record<string, unknown>)) {
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') cache.hashes.set(file, { stamp: entry[0], hash: entry[1] });
+      }
+    }
+    return cache;
   }
 }
 

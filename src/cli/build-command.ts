@@ -1,5 +1,7 @@
 /** `devspace build`: build and tag images in parallel, dependency-ordered, cached by content digest. */
+import { homedir } from 'node:os';
 import { buildServices } from '../build/builder.js';
+import { hashCachePath, loadHashCache, saveHashCache } from '../build/hash-cache-file.js';
 import { ImageClient } from '../engine/images.js';
 import { UserError } from '../errors.js';
 import type { GlobalOptions } from './global-options.js';
@@ -32,8 +34,11 @@ export async function runBuild(names: string[], opts: BuildOptions, io: Io): Pro
   }
   const { docker } = await openEngineFromOptions(opts, io);
   const interrupts = watchInterrupts();
+  const cacheFile = hashCachePath(project.working_dir, io.env, io.env['HOME'] ?? homedir());
+  const cache = loadHashCache(cacheFile);
   try {
     await buildServices(project, {
+      cache,
       images: new ImageClient(docker),
       emit,
       services: buildable,
@@ -44,6 +49,7 @@ export async function runBuild(names: string[], opts: BuildOptions, io: Io): Pro
       ...(parallel !== undefined ? { parallel } : {}),
     });
   } finally {
+    saveHashCache(cache, cacheFile);
     interrupts.dispose();
   }
 }

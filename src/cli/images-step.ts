@@ -6,6 +6,7 @@
 import type Docker from 'dockerode';
 import { buildServices } from '../build/builder.js';
 import { ensureImages } from '../build/ensure-images.js';
+import { hashCachePath, loadHashCache, saveHashCache } from '../build/hash-cache-file.js';
 import type { Project } from '../compose/model.js';
 import { ImageClient } from '../engine/images.js';
 import type { Emit } from '../events.js';
@@ -20,13 +21,17 @@ export interface PrepareImagesInput {
   /** `up --build`: build even when the inputs are unchanged. */
   force: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** Home directory (the file-hash cache lives under ~/.cache/devspace). */
+  home: string;
 }
 
 export async function prepareImages(input: PrepareImagesInput): Promise<Map<string, ImageRef>> {
   const images = new ImageClient(input.docker);
   const common = { images, emit: input.emit, services: input.services, signal: input.signal };
+  const cacheFile = hashCachePath(input.project.working_dir, input.env, input.home);
+  const cache = loadHashCache(cacheFile);
   const [built, present] = await Promise.all([
-    buildServices(input.project, { ...common, force: input.force, env: input.env }),
+    buildServices(input.project, { ...common, force: input.force, env: input.env, cache }).finally(() => saveHashCache(cache, cacheFile)),
     ensureImages(input.project, common),
   ]);
   const refs = new Map<string, ImageRef>();

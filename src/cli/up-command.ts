@@ -3,6 +3,7 @@
  * service is ready (--detach) or stream the logs until the services exit or Ctrl-C stops them.
  * Ctrl-C during start-up rolls back what this run created; a second Ctrl-C forces.
  */
+import { homedir } from 'node:os';
 import type Docker from 'dockerode';
 import type { Project } from '../compose/model.js';
 import { killContainer, stopContainer } from '../engine/containers.js';
@@ -56,7 +57,7 @@ export async function runUp(names: string[], opts: UpOptions, io: Io): Promise<v
     let images: Map<string, ImageRef>;
     let converged: Awaited<ReturnType<typeof converge>>;
     try {
-      images = await prepareImages({ docker, emit, signal: interrupts.signal, project, services, force: opts.build === true, env: io.env });
+      images = await prepareImages({ docker, emit, signal: interrupts.signal, project, services, force: opts.build === true, env: io.env, home: io.env['HOME'] ?? homedir() });
       converged = await converge(
         { docker, emit, signal: interrupts.signal },
         { project, services, images, removeOrphans: opts.removeOrphans === true, forceRecreate: opts.forceRecreate === true, waitTimeoutMs, replicaSpec: replicaSpecFor(emit) },
