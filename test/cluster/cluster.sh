@@ -227,7 +227,17 @@ launch() {
   # setsid: the component outlives this script and is not hit by the caller's Ctrl-C / job control.
   # Closing fds 8/9 (the build and state locks) keeps the daemons from holding those locks.
   setsid "$bin" "$@" >"$LOGS/$name.log" 2>&1 </dev/null 8>&- 9>&- &
-  echo $! >"$RUN/$name.pid"
+  local pid=$! i
+  echo "$pid" >"$RUN/$name.pid"
+  # Until the background shell has exec'd the binary, /proc shows the shell, and alive() would
+  # call the component dead (a busy machine made CI fail "exited during startup" and leak the
+  # half-started ones). Wait for the exec, or for the process to go.
+  local arg0
+  for ((i = 0; i < 200; i++)); do
+    arg0=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1) || true
+    [[ -z $arg0 || $arg0 == "$bin" ]] && break # gone (or a zombie), or exec'd
+    sleep 0.05
+  done
 }
 
 fail_component() {
