@@ -177,22 +177,38 @@ function fmtSamples(samples) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Runs two timed commands `runs` times each, alternating who goes first so that a slow moment of
+ * the engine does not favour one tool. Returns both sample lists and the first command's last output.
+ */
+async function alternate(first, second) {
+  const a = [];
+  const b = [];
+  let lastOut = '';
+  for (let i = 0; i < runs; i++) {
+    const pair = [
+      async () => {
+        const r = await first();
+        a.push(r.ms);
+        lastOut = r.out;
+      },
+      async () => b.push((await second()).ms),
+    ];
+    if (i % 2) pair.reverse();
+    for (const step of pair) await step();
+  }
+  return [a, b, lastOut];
+}
+
 async function benchNoop() {
   log(`\n[1] no-op up -d, 10 busybox services (${tenServices.replace(root + '/', '')}), ${runs} runs each`);
   await devspace(ds.noop, tenServices, ['up', '-d']);
   await compose(dc.noop, tenServices, ['up', '-d']);
   const idsBefore = { ds: await containerIds(ds.noop), dc: await containerIds(dc.noop) };
-  const dsSamples = [];
-  const dcSamples = [];
-  for (let i = 0; i < runs; i++) {
-    // Alternate who goes first, so that a slow moment of the engine does not favour one tool.
-    const pair = [
-      async () => dsSamples.push((await devspace(ds.noop, tenServices, ['up', '-d'])).ms),
-      async () => dcSamples.push((await compose(dc.noop, tenServices, ['up', '-d'])).ms),
-    ];
-    if (i % 2) pair.reverse();
-    for (const step of pair) await step();
-  }
+  const [dsSamples, dcSamples] = await alternate(
+    () => devspace(ds.noop, tenServices, ['up', '-d']),
+    () => compose(dc.noop, tenServices, ['up', '-d']),
+  );
   const same = idsBefore.ds === (await containerIds(ds.noop)) && idsBefore.dc === (await containerIds(dc.noop));
   log(`  devspace       samples ms: ${fmtSamples(dsSamples)}`);
   log(`  docker-compose samples ms: ${fmtSamples(dcSamples)}`);
@@ -284,21 +300,10 @@ async function benchRebuild() {
   await devspace(ds.app, votingApp, ['build', 'front']);
   const warm = await docker(['build', '-t', tempTag, front]);
   const cachedSteps = (warm.out.match(/Using cache/g) ?? []).length;
-  const dsSamples = [];
-  const dkSamples = [];
-  let lastDs = '';
-  for (let i = 0; i < runs; i++) {
-    const pair = [
-      async () => {
-        const r = await devspace(ds.app, votingApp, ['build', 'front']);
-        dsSamples.push(r.ms);
-        lastDs = r.out;
-      },
-      async () => dkSamples.push((await docker(['build', '-t', tempTag, front])).ms),
-    ];
-    if (i % 2) pair.reverse();
-    for (const step of pair) await step();
-  }
+  const [dsSamples, dkSamples, lastDs] = await alternate(
+    () => devspace(ds.app, votingApp, ['build', 'front']),
+    () => docker(['build', '-t', tempTag, front]),
+  );
   log(`  devspace     samples ms: ${fmtSamples(dsSamples)}`);
   log(`  docker build samples ms: ${fmtSamples(dkSamples)}  (warm-up build: ${cachedSteps} steps from cache)`);
   log(`  devspace said: ${lastDs.trim().split('\n').slice(-2).join(' | ')}`);
@@ -323,21 +328,10 @@ async function benchRebuildBig() {
   const tag = `${tempTag.replace('-front:', '-big:')}`;
   await devspace(ds.big, file, ['build', 'big']);
   await docker(['build', '-t', tag, bigDir]);
-  const dsSamples = [];
-  const dkSamples = [];
-  let lastDs = '';
-  for (let i = 0; i < runs; i++) {
-    const pair = [
-      async () => {
-        const r = await devspace(ds.big, file, ['build', 'big']);
-        dsSamples.push(r.ms);
-        lastDs = r.out;
-      },
-      async () => dkSamples.push((await docker(['build', '-t', tag, bigDir])).ms),
-    ];
-    if (i % 2) pair.reverse();
-    for (const step of pair) await step();
-  }
+  const [dsSamples, dkSamples, lastDs] = await alternate(
+    () => devspace(ds.big, file, ['build', 'big']),
+    () => docker(['build', '-t', tag, bigDir]),
+  );
   log(`  devspace     samples ms: ${fmtSamples(dsSamples)}`);
   log(`  docker build samples ms: ${fmtSamples(dkSamples)}`);
   log(`  devspace said: ${lastDs.trim().split('\n').slice(-1)[0]}`);

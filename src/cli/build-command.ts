@@ -6,7 +6,8 @@ import { ImageClient } from '../engine/images.js';
 import { UserError } from '../errors.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Io } from './main.js';
-import { loadFromOptions, openEngineFromOptions, rendererFor, selectServices } from './session.js';
+import { loadFromOptions } from './load-options.js';
+import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
 import { watchInterrupts } from './interrupts.js';
 
 export interface BuildOptions extends GlobalOptions {

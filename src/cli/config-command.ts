@@ -1,11 +1,10 @@
 import { stringify } from 'yaml';
-import { UserError, type Diagnostic } from '../errors.js';
+import { UserError } from '../errors.js';
 import { imageName } from '../build/image-name.js';
 import { serviceConfigHash } from '../compose/hash.js';
-import { loadProject } from '../compose/load-project.js';
 import type { LoadedProject } from '../compose/model.js';
-import { where } from './format-error.js';
 import type { GlobalOptions } from './global-options.js';
+import { loadFromOptions } from './load-options.js';
 import type { Io } from './main.js';
 
 export interface ConfigOptions extends GlobalOptions {
@@ -17,10 +16,6 @@ export interface ConfigOptions extends GlobalOptions {
   images?: boolean;
   hash?: string;
   quiet?: boolean;
-}
-
-export function formatWarning(d: Diagnostic, cwd: string): string {
-  return `warning: ${where(d, cwd)}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`;
 }
 
 /** The model as `docker compose config` prints it: services sorted, x-* extensions at the end. */
@@ -40,16 +35,7 @@ export function printableModel(loaded: LoadedProject): Record<string, unknown> {
 }
 
 export async function runConfig(opts: ConfigOptions, io: Io): Promise<void> {
-  const loaded = loadProject({
-    cwd: io.cwd,
-    env: io.env,
-    files: opts.file,
-    ...(opts.projectName !== undefined && { projectName: opts.projectName }),
-    ...(opts.projectDirectory !== undefined && { projectDirectory: opts.projectDirectory }),
-    profiles: opts.profile,
-    envFiles: opts.envFile,
-  });
-  for (const w of loaded.warnings) io.stderr(formatWarning(w, io.cwd));
+  const loaded = loadFromOptions(opts, io);
   const { project } = loaded;
   const lines = (items: string[]) => io.stdout(items.length > 0 ? items.join('\n') + '\n' : '');
   const names = (record: object) => Object.keys(record).sort();

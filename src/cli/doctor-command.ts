@@ -8,6 +8,7 @@ import type { OpenedEngine } from '../engine/connect.js';
 import type { EngineEndpoint } from '../engine/resolve.js';
 import { where } from './format-error.js';
 import type { GlobalOptions } from './global-options.js';
+import { loadOptions } from './load-options.js';
 import type { Io } from './main.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'skip';
@@ -106,15 +107,7 @@ async function composeSection(options: GlobalOptions, io: Io): Promise<DoctorSec
   const { loadProject } = await import('../compose/load-project.js');
   const checks: DoctorCheck[] = [];
   try {
-    const loaded = loadProject({
-      cwd: io.cwd,
-      env: io.env,
-      files: options.file,
-      ...(options.projectName !== undefined && { projectName: options.projectName }),
-      ...(options.projectDirectory !== undefined && { projectDirectory: options.projectDirectory }),
-      profiles: options.profile,
-      envFiles: options.envFile,
-    });
+    const loaded = loadProject(loadOptions(options, io));
     const { project } = loaded;
     const count = Object.keys(project.services).length;
     const files = project.compose_files.map((f) => shortPath(f, io.cwd)).join(', ');

@@ -1,9 +1,8 @@
 /** `devspace ps`: the project's containers, found by label, as a table or JSON. */
-import { observeProject } from '../run/snapshot.js';
+import { observeProject, urlsOf } from '../run/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Io } from './main.js';
 import { openEngineFromOptions, projectNameFromOptions } from './session.js';
-import { urlsOf } from './up-command.js';
 
 export interface PsOptions extends GlobalOptions {
   all?: boolean;

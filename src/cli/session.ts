@@ -3,30 +3,14 @@
  * Docker engine, choose the renderer, and select services from the command line.
  */
 import { homedir } from 'node:os';
-import { loadProject } from '../compose/load-project.js';
 import type { LoadedProject, Project } from '../compose/model.js';
 import type { OpenedEngine } from '../engine/connect.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { jsonRenderer, plainRenderer } from '../ui/plain.js';
-import { formatWarning } from './config-command.js';
+import { loadFromOptions } from './load-options.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Io } from './main.js';
-
-export function loadFromOptions(opts: GlobalOptions, io: Io, services: string[] = []): LoadedProject {
-  const loaded = loadProject({
-    cwd: io.cwd,
-    env: io.env,
-    files: opts.file,
-    ...(opts.projectName !== undefined && { projectName: opts.projectName }),
-    ...(opts.projectDirectory !== undefined && { projectDirectory: opts.projectDirectory }),
-    profiles: opts.profile,
-    envFiles: opts.envFile,
-    ...(services.length > 0 && { services }),
-  });
-  for (const w of loaded.warnings) io.stderr(formatWarning(w, io.cwd));
-  return loaded;
-}
 
 /**
  * The project name for commands that work by label alone (down, ps, logs): from the file when

@@ -13,14 +13,15 @@ import { converge, stopTimeout, withDependencies, type ImageRef } from '../run/c
 import { rollback, type Journal } from '../run/execute.js';
 import { streamProjectLogs } from '../run/logs.js';
 import { dependencyOrder } from '../run/plan.js';
-import { observeProject, type ObservedContainer } from '../run/snapshot.js';
+import { observeProject, urlsOf } from '../run/snapshot.js';
 import { waitForService, type WaitCondition } from '../run/wait.js';
 import type { GlobalOptions } from './global-options.js';
 import { watchInterrupts, type Interrupts } from './interrupts.js';
 import type { Io } from './main.js';
 import { prepareImages } from './images-step.js';
 import { replicaSpecFor } from './replica-spec.js';
-import { loadFromOptions, openEngineFromOptions, rendererFor, selectServices } from './session.js';
+import { loadFromOptions } from './load-options.js';
+import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
 
 export interface UpOptions extends GlobalOptions {
   detach?: boolean;
@@ -101,17 +102,6 @@ async function summarise(docker: Docker, project: Project, services: string[], e
     const urls = urlsOf(c);
     emit({ type: 'message', level: 'info', text: `${c.name}: ${c.status}${urls.length > 0 ? `  ${urls.join(' ')}` : ''}` });
   }
-}
-
-export function urlsOf(c: ObservedContainer): string[] {
-  const seen = new Set<string>();
-  for (const p of c.ports) {
-    if (p.publicPort === undefined || p.type !== 'tcp') continue;
-    const host = !p.ip || p.ip === '0.0.0.0' ? '127.0.0.1' : p.ip.includes(':') ? `[${p.ip === '::' ? '::1' : p.ip}]` : p.ip;
-    if (p.ip === '::' && seen.size > 0) continue;
-    seen.add(`http://${host}:${p.publicPort}`);
-  }
-  return [...seen];
 }
 
 /** Attached mode: logs until every container has exited, or until Ctrl-C stops them. */

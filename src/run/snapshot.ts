@@ -57,3 +57,15 @@ export async function observeProject(docker: Docker, project: string): Promise<S
     volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, ours: true })),
   };
 }
+
+/** http:// URLs of a container's published TCP ports, on 127.0.0.1 when bound to every address. */
+export function urlsOf(c: ObservedContainer): string[] {
+  const seen = new Set<string>();
+  for (const p of c.ports) {
+    if (p.publicPort === undefined || p.type !== 'tcp') continue;
+    const host = !p.ip || p.ip === '0.0.0.0' ? '127.0.0.1' : p.ip.includes(':') ? `[${p.ip === '::' ? '::1' : p.ip}]` : p.ip;
+    if (p.ip === '::' && seen.size > 0) continue;
+    seen.add(`http://${host}:${p.publicPort}`);
+  }
+  return [...seen];
+}
