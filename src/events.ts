@@ -19,8 +19,19 @@ export type DevspaceEvent =
   | { type: 'container'; service: string; name: string; action: ContainerAction; cause: string }
   | { type: 'service-state'; service: string; container: string; state: ServiceState; exitCode?: number; detail?: string }
   | { type: 'log'; service: string; container: string; stream: 'stdout' | 'stderr'; line: string; time?: string }
+  // watch (src/watch/)
+  | { type: 'watching'; services: string[]; paths: number; poll: boolean }
+  | { type: 'watch'; service: string; action: WatchOutcome; durationMs: number; paths: string[]; files?: number; deleted?: number; command?: string; exitCode?: number; output?: string[] }
+  | { type: 'watch-failed'; service?: string; action: 'sync' | 'rebuild' | 'restart' | 'exec' | 'reload'; message: string; next: string }
   // anything else worth a line
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string };
+
+/**
+ * synced: files copied/deleted; rebuilt: image rebuilt and containers recreated; unchanged: a
+ * rebuild found the image inputs identical; restarted; exec: a sync+exec command ran; reloaded:
+ * the compose file changed and the project converged (service is empty).
+ */
+export type WatchOutcome = 'synced' | 'rebuilt' | 'unchanged' | 'restarted' | 'exec' | 'reloaded';
 
 export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'stop' | 'remove' | 'scale-down' | 'orphan';
 

@@ -84,6 +84,21 @@ export async function readBuildContext(build: BuildConfig): Promise<BuildContext
   };
 }
 
+/**
+ * The ignore rules a build of this context applies, for the watch stage: a change they exclude
+ * cannot change the image. Also the Dockerfile's path when it lies outside the context.
+ */
+export async function contextIgnore(build: BuildConfig): Promise<{ directory: string; matcher: DockerignoreMatcher; outsideDockerfile?: string }> {
+  const directory = await fs.realpath(build.context);
+  const written = build.dockerfile_inline !== undefined ? undefined : (build.dockerfile ?? 'Dockerfile');
+  const absolute = written === undefined ? undefined : path.isAbsolute(written) ? written : path.join(directory, written);
+  const relative = absolute === undefined ? undefined : path.relative(directory, absolute);
+  const inside = relative !== undefined && !relative.startsWith('..') && !path.isAbsolute(relative);
+  const ignore = await readIgnoreFile(directory, absolute);
+  const patterns = ignore?.specific ? ignore.patterns : withBuildFileExceptions(ignore?.patterns ?? [], inside ? relative!.split(path.sep).join('/') : undefined);
+  return { directory, matcher: new DockerignoreMatcher(patterns), ...(absolute !== undefined && !inside && { outsideDockerfile: absolute }) };
+}
+
 interface LocatedDockerfile {
   absolute?: string;
   /** Slash path inside the context; undefined when inline or outside the context. */

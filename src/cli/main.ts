@@ -15,7 +15,6 @@ export interface Io {
 
 const ISSUE_PUSH = 'Tag and push images to a registry';
 const ISSUE_K8S = 'Promote to Kubernetes';
-const ISSUE_WATCH = 'Hot reload on file save';
 
 function placeholder(name: string, issue: string) {
   return () => {
@@ -64,7 +63,8 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
     .argument('[services...]', 'services to start, with their dependencies (default: all enabled)')
     .description('build what changed, start the services, stream logs and hot-reload on save')
     .option('-d, --detach', 'return once every service is running (and healthy where it has a healthcheck)')
-    .option('--no-watch', 'do not watch files (watching arrives with "Hot reload on file save")')
+    .option('--no-watch', 'do not watch files (attached mode watches by default; --detach never does)')
+    .option('--poll', 'poll the file system instead of inotify/FSEvents (network drives, some VM mounts)')
     .option('--build', 'build images even when their inputs are unchanged')
     .option('--no-deps', 'do not start the services the named ones depend on')
     .option('--force-recreate', 'recreate containers even when nothing changed')
@@ -97,9 +97,13 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
   program
     .command('watch')
     .argument('[services...]', 'services to watch')
-    .description('watch files and sync, restart or rebuild a project that is already up')
-    .option('--poll', 'poll the file system (network drives)')
-    .action(placeholder('watch', ISSUE_WATCH));
+    .description('watch files and sync, restart or rebuild a project that is already up (develop.watch rules)')
+    .option('--poll', 'poll the file system instead of inotify/FSEvents (network drives, some VM mounts)')
+    .option('--wait-timeout <seconds>', 'how long a rebuilt service may take to become ready', '120')
+    .action(async (services: string[], opts, cmd: Command) => {
+      const { runWatch } = await import('./watch-command.js');
+      await runWatch(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('push')
     .argument('[services...]', 'services to push')

@@ -22,6 +22,8 @@ import { prepareImages } from './images-step.js';
 import { replicaSpecFor } from './replica-spec.js';
 import { loadFromOptions } from './load-options.js';
 import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
+import type { WatchSession } from '../watch/watch-loop.js';
+import { startWatchSession } from './watch-session.js';
 
 export interface UpOptions extends GlobalOptions {
   detach?: boolean;
@@ -31,6 +33,7 @@ export interface UpOptions extends GlobalOptions {
   removeOrphans?: boolean;
   forceRecreate?: boolean;
   waitTimeout?: string;
+  poll?: boolean;
 }
 
 export const DEFAULT_WAIT_TIMEOUT_S = 120;
@@ -76,7 +79,12 @@ export async function runUp(names: string[], opts: UpOptions, io: Io): Promise<v
       throw new UserError('interrupted: start-up was rolled back; containers of this run were removed', [], [], 130);
     }
     if (opts.detach) return summarise(docker, project, services, emit);
-    await attach(docker, project, services, emit, interrupts, startedAt);
+    const watch =
+      opts.watch === false
+        ? undefined
+        : (onContainers: (services: string[]) => void) =>
+            startWatchSession({ docker, emit, io, opts, names, loaded, signal: interrupts.signal, waitTimeoutMs, onContainers });
+    await attach(docker, project, services, emit, interrupts, startedAt, watch);
   } finally {
     interrupts.dispose();
   }
@@ -104,21 +112,41 @@ async function summarise(docker: Docker, project: Project, services: string[], e
   }
 }
 
-/** Attached mode: logs until every container has exited, or until Ctrl-C stops them. */
-async function attach(docker: Docker, project: Project, services: string[], emit: Emit, interrupts: Interrupts, since: number): Promise<void> {
-  const snapshot = await observeProject(docker, project.name);
-  const containers = snapshot.containers.filter((c) => services.includes(c.service));
+/**
+ * Attached mode: logs until every container has exited, or until Ctrl-C stops them. While
+ * watching, containers that a rebuild or reload creates are followed too, and only Ctrl-C ends it.
+ */
+async function attach(docker: Docker, project: Project, services: string[], emit: Emit, interrupts: Interrupts, since: number, watch?: (onContainers: (services: string[]) => void) => Promise<WatchSession>): Promise<void> {
   const logsDone = new AbortController();
+  const followed = new Set<string>();
+  let current = services;
+  const follow = async () => {
+    const snapshot = await observeProject(docker, project.name);
+    const fresh = snapshot.containers.filter((c) => current.includes(c.service) && !followed.has(c.id));
+    for (const c of fresh) followed.add(c.id);
+    return { fresh, exits: streamProjectLogs(docker, fresh, { follow: true, since: since - 1, timestamps: false }, emit, logsDone.signal) };
+  };
+  const initial = await follow();
   // Report readiness as it happens; failures here are shown, not fatal: the logs say the rest.
   for (const s of services) {
-    const ids = containers.filter((c) => c.service === s).map((c) => c.id);
+    const ids = initial.fresh.filter((c) => c.service === s).map((c) => c.id);
     waitForService({ docker, emit, signal: logsDone.signal }, s, ids, 'ready', 24 * 3600 * 1000).catch((error: unknown) => {
       if (!logsDone.signal.aborted && error instanceof ServiceFailedError) emit({ type: 'message', level: 'error', text: error.message });
     });
   }
   let stopping: Promise<void> | undefined;
-  interrupts.signal.addEventListener('abort', () => (stopping = stopProject(docker, project, services, emit, interrupts, true)), { once: true });
-  const exits = await streamProjectLogs(docker, containers, { follow: true, since: since - 1, timestamps: false }, emit, logsDone.signal);
+  interrupts.signal.addEventListener('abort', () => (stopping = stopProject(docker, project, current, emit, interrupts, true)), { once: true });
+  if (watch) {
+    const session = await watch((next) => {
+      current = next;
+      void follow();
+    });
+    await new Promise<void>((resolve) => (interrupts.signal.aborted ? resolve() : interrupts.signal.addEventListener('abort', () => resolve(), { once: true })));
+    await session.stop();
+    logsDone.abort();
+    return stopping;
+  }
+  const exits = await initial.exits;
   logsDone.abort();
   if (stopping) return stopping;
   const failed = exits.filter((e) => e.exitCode !== 0);

@@ -45,10 +45,15 @@ export function discoverFiles(cwd: string, env: Record<string, string | undefine
   return { files: chosen, projectDir: projectDirectory ? resolve(cwd, projectDirectory) : dirname(chosen[0]!), warnings };
 }
 
+/** The env files interpolation reads (the default .env whether or not it exists yet). */
+export function envFilePaths(cwd: string, projectDir: string, env: Record<string, string | undefined>, envFiles: string[]): string[] {
+  const disabled = ['1', 't', 'true'].includes((env.COMPOSE_DISABLE_ENV_FILE ?? '').toLowerCase());
+  return envFiles.length > 0 ? envFiles.map((f) => resolve(cwd, f)) : disabled ? [] : [join(projectDir, '.env')];
+}
+
 /** Reads env files for interpolation: --env-file (repeatable), else <project dir>/.env. */
 export function readEnvFiles(cwd: string, projectDir: string, env: Record<string, string | undefined>, envFiles: string[], lookup: (name: string) => string | undefined = (name) => env[name]): Record<string, string> {
-  const disabled = ['1', 't', 'true'].includes((env.COMPOSE_DISABLE_ENV_FILE ?? '').toLowerCase());
-  const paths = envFiles.length > 0 ? envFiles.map((f) => resolve(cwd, f)) : disabled ? [] : [join(projectDir, '.env')].filter((f) => existsSync(f));
+  const paths = envFilePaths(cwd, projectDir, env, envFiles).filter((f) => envFiles.length > 0 || existsSync(f));
   const values: Record<string, string> = {};
   for (const file of paths) {
     let text: string;

@@ -210,3 +210,16 @@ describe('service env_file', () => {
     expect(errorText(userError(() => load({ 'compose.yaml': 'services: {s: {image: x, env_file: nope.env}}' })))).toMatch(/env file not found: .*nope\.env/);
   });
 });
+
+describe('sources (what the watch stage reloads on)', () => {
+  it('lists compose files, extends and include targets, env files and the default .env even before it exists', () => {
+    const root = writeTree({
+      'compose.yaml': 'include: [inc/more.yaml]\nservices:\n  web:\n    extends: {file: base.yaml, service: base}\n    env_file: [web.env]\n',
+      'base.yaml': 'services:\n  base:\n    image: busybox\n',
+      'inc/more.yaml': 'services:\n  other:\n    image: busybox\n',
+      'web.env': 'A=1\n',
+    });
+    const { sources } = loadDir(root);
+    expect(sources.sort()).toEqual(['.env', 'base.yaml', 'compose.yaml', 'inc/more.yaml', 'web.env'].map((f) => `${root}/${f}`).sort());
+  });
+});

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { directoryProjectName, discoverFiles, PROJECT_NAME, readEnvFiles } from './discover.js';
+import { directoryProjectName, discoverFiles, envFilePaths, PROJECT_NAME, readEnvFiles } from './discover.js';
 import { parseDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import type { Lookup } from './interpolate.js';
@@ -203,5 +203,11 @@ export function loadProject(options: LoadOptions): LoadedProject {
   const { disabled, allProfiles } = applyProfiles(project, profiles, options.services ?? []);
   validateProject(project, disabled, problems);
   problems.throwIfAny();
-  return { project, disabled, allProfiles, warnings: problems.warnings };
+  const sources = new Set([
+    ...discovered.files,
+    ...problems.documents.map((d) => d.file),
+    ...envFilePaths(options.cwd, projectDir, options.env, options.envFiles ?? []),
+    ...Object.values({ ...project.services, ...disabled }).flatMap((s) => (s.env_file ?? []).map((e) => e.path)),
+  ]);
+  return { project, disabled, allProfiles, warnings: problems.warnings, sources: [...sources] };
 }

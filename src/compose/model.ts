@@ -184,4 +184,6 @@ export interface LoadedProject {
   /** Every profile named by any service. */
   allProfiles: string[];
   warnings: Diagnostic[];
+  /** Every file the project is read from (compose files, extends and include targets, env files), absolute. */
+  sources: string[];
 }

@@ -97,7 +97,7 @@ export async function converge(ctx: ConvergeContext, input: ConvergeInput, journ
   for (const name of foreign.networks) if (!networks.find((n) => n.name === name)?.external) ctx.emit({ type: 'message', level: 'warn', text: `network ${name} exists but was not created by devspace; using it (down will leave it)` });
   for (const name of foreign.volumes) if (!volumes.find((v) => v.name === name)?.external) ctx.emit({ type: 'message', level: 'warn', text: `volume ${name} exists but was not created by devspace; using it (down -v will leave it)` });
 
-  const plan = planConvergence({ services: desired, networks, volumes, snapshot, foreign, removeOrphans: input.removeOrphans, forceRecreate: input.forceRecreate });
+  const plan = planConvergence({ services: desired, networks, volumes, snapshot, foreign, removeOrphans: input.removeOrphans, forceRecreate: input.forceRecreate, known: Object.keys(project.services) });
   if (plan.missingExternal.length > 0) {
     const names = plan.missingExternal.map((m) => `${m.kind} ${m.name}`).join(', ');
     throw new UserError(`external ${names} not found`, plan.missingExternal.map((m) => `Create it first: docker ${m.kind} create ${m.name}`));

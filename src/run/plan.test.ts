@@ -92,6 +92,11 @@ describe('planConvergence', () => {
     expect(plan({ services: [desired('web')], snapshot, removeOrphans: true })).toEqual(['keep web-1: up to date', 'remove old-1: service is no longer in the compose file']);
   });
 
+  it('does not call services of the file that were not selected orphans (up web, watch rebuilds)', () => {
+    const snapshot = { ...empty, containers: [container('db', 1), container('web', 1), container('old', 1)] };
+    expect(plan({ services: [desired('web')], snapshot, known: ['web', 'db'], removeOrphans: true })).toEqual(['keep web-1: up to date', 'remove old-1: service is no longer in the compose file']);
+  });
+
   it('uses existing foreign resources, and reports missing external ones', () => {
     const result = planConvergence({
       services: [],

@@ -29,6 +29,8 @@ export interface PlanInput {
   foreign?: { networks: string[]; volumes: string[] };
   removeOrphans: boolean;
   forceRecreate?: boolean;
+  /** Every service of the file; containers of other services are orphans (default: `services`). */
+  known?: string[];
 }
 
 export interface ResourceOperation {
@@ -114,7 +116,7 @@ export function planConvergence(input: PlanInput): Plan {
     services.push({ name: service.name, operations });
   }
 
-  const wanted = new Set(input.services.map((s) => s.name));
+  const wanted = new Set(input.known ?? input.services.map((s) => s.name));
   const orphans: Operation[] = input.snapshot.containers
     .filter((c) => !wanted.has(c.service))
     .map((container) => ({

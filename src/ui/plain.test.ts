@@ -59,3 +59,39 @@ describe('jsonRenderer', () => {
     expect(typeof parsed['time']).toBe('string');
   });
 });
+
+describe('watch events', () => {
+  it('says what each action did and how long it took', () => {
+    expect(
+      render([
+        { type: 'watching', services: ['front', 'back'], paths: 3, poll: false },
+        { type: 'watch', service: 'front', action: 'synced', durationMs: 42, paths: ['/p/a.js'], files: 3, deleted: 0 },
+        { type: 'watch', service: 'front', action: 'synced', durationMs: 40, paths: ['/p/a.js'], files: 2, deleted: 1 },
+        { type: 'watch', service: 'back', action: 'rebuilt', durationMs: 2100, paths: ['/p/main.go'] },
+        { type: 'watch', service: 'back', action: 'unchanged', durationMs: 80, paths: ['/p/main.go'] },
+        { type: 'watch', service: 'back', action: 'restarted', durationMs: 300, paths: [] },
+        { type: 'watch', service: 'back', action: 'exec', durationMs: 120, paths: [], command: 'kill -HUP 1', exitCode: 1, output: ['no such process'] },
+        { type: 'watch', service: '', action: 'reloaded', durationMs: 1200, paths: ['/p/compose.yaml'] },
+        { type: 'watch-failed', service: 'front', action: 'sync', message: 'cannot sync into app-front-1: read-only file system', next: 'rebuilding instead' },
+        { type: 'watch-failed', action: 'reload', message: 'compose.yaml:3:5: services.web: bad\n  hint: fix it', next: 'fix the file and save again' },
+      ]),
+    ).toBe(
+      'watching 2 services (front, back; 3 paths); Ctrl-C to stop\n' +
+        'front   | 3 files synced (42 ms)\n' +
+        'front   | 2 files synced, 1 file deleted (40 ms)\n' +
+        'back    | rebuilt and restarted (2.1 s)\n' +
+        'back    | rebuild not needed (image inputs unchanged) (80 ms)\n' +
+        'back    | restarted (300 ms)\n' +
+        'back    | ran "kill -HUP 1" (exit code 1) (120 ms)\n    no such process\n' +
+        'compose file changed: project reloaded (1.2 s)\n' +
+        'front   | sync failed: cannot sync into app-front-1: read-only file system — rebuilding instead\n' +
+        'reload failed: compose.yaml:3:5: services.web: bad\n      hint: fix it — fix the file and save again\n',
+    );
+  });
+
+  it('lists the triggering paths in verbose mode', () => {
+    expect(render([{ type: 'watch', service: 'front', action: 'synced', durationMs: 5, paths: ['/p/a.js', '/p/b.js'], files: 2, deleted: 0 }], { verbose: true })).toBe(
+      'front   | 2 files synced (5 ms)\n    /p/a.js\n    /p/b.js\n',
+    );
+  });
+});

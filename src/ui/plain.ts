@@ -77,6 +77,28 @@ export function plainRenderer(options: PlainOptions): Emit {
         const time = event.time ? paint(2, `${event.time} `) : '';
         return options.write(`${prefix(label, event.service)}${time}${event.line}\n`);
       }
+      case 'watching':
+        return options.write(`watching ${event.services.length} service${event.services.length === 1 ? '' : 's'} (${event.services.join(', ')}; ${event.paths} path${event.paths === 1 ? '' : 's'}${event.poll ? ', polling' : ''}); Ctrl-C to stop\n`);
+      case 'watch': {
+        const took = event.durationMs < 1000 ? `${Math.round(event.durationMs)} ms` : seconds(event.durationMs);
+        const files = (n: number, what: string) => `${n} file${n === 1 ? '' : 's'} ${what}`;
+        const text = {
+          synced: [event.files ? files(event.files, 'synced') : '', event.deleted ? files(event.deleted, 'deleted') : ''].filter(Boolean).join(', ') || 'nothing to sync',
+          rebuilt: 'rebuilt and restarted',
+          unchanged: 'rebuild not needed (image inputs unchanged)',
+          restarted: 'restarted',
+          exec: `ran "${event.command}" (exit code ${event.exitCode})`,
+          reloaded: `compose file changed: project reloaded`,
+        }[event.action];
+        const paths = options.verbose && event.paths.length > 0 ? `\n${event.paths.slice(0, 20).map((p) => `    ${p}`).join('\n')}${event.paths.length > 20 ? `\n    … and ${event.paths.length - 20} more` : ''}` : '';
+        const output = event.action === 'exec' && (event.exitCode !== 0 || options.verbose) ? (event.output ?? []).map((l) => `\n    ${l}`).join('') : '';
+        const body = `${text} (${took})${paths}${output}`;
+        return event.service ? line(event.service, event.action === 'exec' && event.exitCode !== 0 ? paint(31, body) : paint(32, body)) : options.write(`${body}\n`);
+      }
+      case 'watch-failed': {
+        const text = paint(31, `${event.action} failed: ${event.message.split('\n').join('\n    ')}`) + ` — ${event.next}`;
+        return event.service ? line(event.service, text) : options.write(`${text}\n`);
+      }
       case 'message':
         return options.write(event.level === 'info' ? `${event.text}\n` : paint(event.level === 'warn' ? 33 : 31, `${event.level === 'warn' ? 'warning' : 'error'}: ${event.text}`) + '\n');
     }
