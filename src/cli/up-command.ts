@@ -23,7 +23,7 @@ import { replicaSpecFor } from './replica-spec.js';
 import { loadFromOptions } from './load-options.js';
 import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
 import type { WatchSession } from '../watch/watch-loop.js';
-import { startWatchSession } from './watch-session.js';
+import { scopeOf, startWatchSession } from './watch-session.js';
 
 export interface UpOptions extends GlobalOptions {
   detach?: boolean;
@@ -79,11 +79,12 @@ export async function runUp(names: string[], opts: UpOptions, io: Io): Promise<v
       throw new UserError('interrupted: start-up was rolled back; containers of this run were removed', [], [], 130);
     }
     if (opts.detach) return summarise(docker, project, services, emit);
+    // Nothing to watch (no develop.watch, no build section): attached mode ends when the containers do.
+    const scope = opts.watch === false ? undefined : await scopeOf(loaded, services);
     const watch =
-      opts.watch === false
-        ? undefined
-        : (onContainers: (services: string[]) => void) =>
-            startWatchSession({ docker, emit, io, opts, names, loaded, signal: interrupts.signal, waitTimeoutMs, onContainers });
+      scope && scope.triggers.length > 0
+        ? (onContainers: (services: string[]) => void) => startWatchSession({ docker, emit, io, opts, names, loaded, scope, signal: interrupts.signal, waitTimeoutMs, onContainers })
+        : undefined;
     await attach(docker, project, services, emit, interrupts, startedAt, watch);
   } finally {
     interrupts.dispose();

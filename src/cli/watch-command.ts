@@ -10,7 +10,7 @@ import { loadFromOptions } from './load-options.js';
 import type { Io } from './main.js';
 import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
 import { DEFAULT_WAIT_TIMEOUT_S, parseSeconds } from './up-command.js';
-import { startWatchSession } from './watch-session.js';
+import { scopeOf, startWatchSession } from './watch-session.js';
 
 export interface WatchOptions extends GlobalOptions {
   poll?: boolean;
@@ -27,9 +27,13 @@ export async function runWatch(names: string[], opts: WatchOptions, io: Io): Pro
   if (!snapshot.containers.some((c) => selected.includes(c.service) && c.state === 'running')) {
     throw new UserError(`nothing of project "${loaded.project.name}" is running${names.length > 0 ? ` for ${names.join(', ')}` : ''}`, ['Start it with `devspace up` (which watches too), or `devspace up -d` and then `devspace watch`.']);
   }
+  const scope = await scopeOf(loaded, selected);
+  if (scope.triggers.length === 0) {
+    throw new UserError(`nothing to watch: ${names.length > 0 ? names.join(', ') : 'no service'} has develop.watch rules or a build section`, ['Add develop.watch rules to the compose file (see docs/configuration.md, "Watching files").']);
+  }
   const interrupts = watchInterrupts(() => emit({ type: 'message', level: 'info', text: 'stopping the watch; the containers keep running' }));
   try {
-    const session = await startWatchSession({ docker, emit, io, opts: { ...opts, deps: false }, names, loaded, signal: interrupts.signal, waitTimeoutMs });
+    const session = await startWatchSession({ docker, emit, io, opts: { ...opts, deps: false }, names, loaded, scope, signal: interrupts.signal, waitTimeoutMs });
     await session.ready;
     await new Promise<void>((resolve) => (interrupts.signal.aborted ? resolve() : interrupts.signal.addEventListener('abort', () => resolve(), { once: true })));
     await session.stop();

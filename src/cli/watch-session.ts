@@ -28,6 +28,8 @@ export interface WatchSessionInput {
   /** Service names from the command line (empty: all). */
   names: string[];
   loaded: LoadedProject;
+  /** The scope already computed for `loaded` (else computed here). */
+  scope?: WatchScope;
   signal: AbortSignal;
   waitTimeoutMs: number;
   /** Called after containers of a service were created or replaced (attached mode follows their logs). */
@@ -54,7 +56,7 @@ export async function startWatchSession(input: WatchSessionInput): Promise<Watch
     emit,
     signal: input.signal,
     poll: opts.poll === true,
-    scope: await scopeOf(loaded, servicesOf(loaded)),
+    scope: input.scope ?? (await scopeOf(loaded, servicesOf(loaded))),
     describe: (error) => formatError(error, io.cwd).text.replace(/^error: /, '').trimEnd(),
     rebuild: async (service, signal) => {
       const { project } = loaded;

@@ -72,7 +72,7 @@ describe('serviceTriggers', () => {
   mkdirSync(path.join(root, 'app/src'), { recursive: true });
   writeFileSync(path.join(root, 'app/Dockerfile'), 'FROM busybox\n');
   writeFileSync(path.join(root, 'app/.dockerignore'), 'node_modules\n*.log\nsrc/*.log\n');
-  const project = (services: Record<string, Service>): Project => ({ name: 'p', working_dir: root, compose_files: [], services, networks: {}, volumes: {}, secrets: {}, configs: {} }) as Project;
+  const project = (services: Record<string, Service>): Project => ({ name: 'p', working_dir: root, compose_files: [], services, networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {} }) as Project;
 
   it('gives a service with a build context and no develop section the default rebuild rule', async () => {
     const ts = await serviceTriggers(project({ app: { build: { context: path.join(root, 'app') } } as Service }), ['app']);

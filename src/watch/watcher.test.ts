@@ -12,6 +12,9 @@ describe('describeWatchError', () => {
     expect(text).toContain('sudo sysctl fs.inotify.max_user_watches=524288');
     expect(text).toContain('--poll');
   });
+  it('names a lower limit of the user namespace', () => {
+    expect(describeWatchError(err('ENOSPC'), (n) => (n === 'user.max_inotify_watches' ? '8' : '8192'))).toContain('(fs.inotify.max_user_watches = 8192; this user namespace allows 8 (user.max_inotify_watches))');
+  });
   it('explains EMFILE', () => {
     expect(describeWatchError(err('EMFILE'), () => '128')).toContain('fs.inotify.max_user_instances = 128');
   });

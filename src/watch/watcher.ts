@@ -70,8 +70,11 @@ export function describeWatchError(error: NodeJS.ErrnoException, read: (name: st
   const where = error.path ? ` ${error.path}` : '';
   if (error.code === 'ENOSPC') {
     const limit = read('fs.inotify.max_user_watches');
+    // Inside a user namespace (containers, sandboxes) a lower per-namespace limit may be the one hit.
+    const namespace = read('user.max_inotify_watches');
+    const lower = Number(namespace) < Number(limit) ? `; this user namespace allows ${namespace} (user.max_inotify_watches)` : '';
     return (
-      `cannot watch${where}: the system limit on watched files is reached (fs.inotify.max_user_watches = ${limit}); ` +
+      `cannot watch${where}: the system limit on watched files is reached (fs.inotify.max_user_watches = ${limit}${lower}); ` +
       'changes to files not yet watched will be missed. Raise the limit: `sudo sysctl fs.inotify.max_user_watches=524288` ' +
       '(make it permanent in /etc/sysctl.d/), or exclude big directories with .dockerignore or develop.watch ignore, or run with --poll.'
     );
