@@ -145,9 +145,13 @@ export function startWatch(input: WatchInput): WatchSession {
     }
   };
 
+  // Whatever goes wrong is said, never swallowed (an engine that went away, a file that vanished).
+  const unexpected = (service: string | undefined, action: 'sync' | 'reload') => (error: unknown) => {
+    if (!signal.aborted) emit({ type: 'watch-failed', ...(service && { service }), action, message: input.describe(error), next: 'save again to retry' });
+  };
   const queue = new SerialQueue<ChangeSet>(
     (into, more) => into.merge(more),
-    (key, changes) => (key === RELOAD ? reload(changes) : runService(key, changes)),
+    (key, changes) => (key === RELOAD ? reload(changes).catch(unexpected(undefined, 'reload')) : runService(key, changes).catch(unexpected(key, 'sync'))),
   );
 
   const onBatch = (events: [string, 'changed' | 'deleted'][]) => {

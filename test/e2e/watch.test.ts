@@ -2,7 +2,7 @@
 // events on stdout), the test edits files on disk and checks the container and what answers on
 // 127.0.0.1. Real engine, real files, real inotify; busybox images built offline.
 import { execa, type ResultPromise } from 'execa';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, dockerEngineOrSkip } from '../integration/docker-env.js';
@@ -98,6 +98,15 @@ services:
         - {path: ./web/www, action: sync, target: /www, ignore: ["*.tmp", "drafts/"]}
         - {path: ./web/conf, action: sync+restart, target: /conf}
         - {path: ./web/hooks, action: sync+exec, target: /hooks, exec: {command: ["sh", "-c", "cat /hooks/h > /www/hook.txt"]}}
+        - {path: ./web/extra, action: sync, target: /www/extra, initial_sync: true}
+  locked:
+    build: ./web
+    init: true
+    stop_grace_period: 1s
+    read_only: true
+    develop:
+      watch:
+        - {path: ./web/conf, action: sync, target: /conf}
   worker:
     build: ./web
     init: true
@@ -112,11 +121,14 @@ services:
       'web/www/old.html': 'old\n',
       'web/conf/app.conf': 'a=1\n',
       'web/hooks/h': 'hook-1\n',
+      'web/extra/e.html': 'only on the host\n',
     });
     const up = new Running(['up', '--json'], dir);
     try {
       await up.waitFor((e) => e.type === 'watching', 0, 120_000);
       expect((await get(port, '/index.html')).body).toBe('one\n');
+      // initial_sync: what the image does not hold is copied once when watching starts.
+      expect((await get(port, '/extra/e.html')).body).toBe('only on the host\n');
 
       // A changed file appears with its new content, in every replica of every service that syncs it.
       let mark = up.events.length;
@@ -136,6 +148,14 @@ services:
       await up.waitFor((e) => watch('web', 'synced')(e) && e.deleted === 1, mark);
       expect((await get(port, '/old.html')).status).toBe(404);
 
+      // An editor's atomic save (write a temporary file, rename it over the original).
+      mark = up.events.length;
+      writeFileSync(join(dir, 'web/www/.index.html.tmp-save'), 'three\n');
+      renameSync(join(dir, 'web/www/.index.html.tmp-save'), join(dir, 'web/www/index.html'));
+      await up.waitFor((e) => watch('web', 'synced')(e) && (e.paths as string[]).some((p) => p.endsWith('/index.html')), mark);
+      await up.waitFor((e) => watch('worker', 'synced')(e) && (e.paths as string[]).some((p) => p.endsWith('/index.html')), mark);
+      expect((await get(port, '/index.html')).body).toBe('three\n');
+
       // Ignored paths (the rule's ignore, editors' temporary files) trigger nothing.
       mark = up.events.length;
       writeFileSync(join(dir, 'web/www/scratch.tmp'), 'x');
@@ -153,7 +173,13 @@ services:
       await up.waitFor(watch('web', 'restarted'), mark);
       expect(await startedAt(`${name}-web-1`)).not.toBe(before);
       expect(await inContainer(`${name}-web-1`, ['cat', '/conf/app.conf'])).toBe('a=2');
-      expect((await until(() => get(port, '/index.html'), (r) => r.status === 200)).body).toBe('two\n');
+      expect((await until(() => get(port, '/index.html'), (r) => r.status === 200)).body).toBe('three\n');
+
+      // A sync that cannot write (read-only root file system) falls back to a rebuild and says so.
+      const lockedFail = await up.waitFor((e) => e.type === 'watch-failed' && e.service === 'locked' && e.action === 'sync', mark);
+      expect(up.events[lockedFail]).toMatchObject({ next: 'rebuilding instead' });
+      await up.waitFor(watch('locked', 'rebuilt'), lockedFail, 120_000);
+      expect(await inContainer(`${name}-locked-1`, ['cat', '/conf/app.conf'])).toBe('a=2');
 
       // sync+exec: the command ran after the sync.
       mark = up.events.length;
