@@ -120,12 +120,23 @@ async function summarise(docker: Docker, project: Project, services: string[], e
 async function attach(docker: Docker, project: Project, services: string[], emit: Emit, interrupts: Interrupts, since: number, watch?: (onContainers: (services: string[]) => void) => Promise<WatchSession>): Promise<void> {
   const logsDone = new AbortController();
   const followed = new Set<string>();
+  const resumeAt = new Map<string, number>();
   let current = services;
+  // A container is followed until its log stream ends for good; restarted by the watch, it is picked up again.
   const follow = async () => {
     const snapshot = await observeProject(docker, project.name);
     const fresh = snapshot.containers.filter((c) => current.includes(c.service) && !followed.has(c.id));
-    for (const c of fresh) followed.add(c.id);
-    return { fresh, exits: streamProjectLogs(docker, fresh, { follow: true, since: since - 1, timestamps: false }, emit, logsDone.signal) };
+    const exits = Promise.all(
+      fresh.map(async (c) => {
+        followed.add(c.id);
+        const from = resumeAt.get(c.id) ?? since - 1;
+        const [exit] = await streamProjectLogs(docker, [c], { follow: true, since: from, timestamps: false }, emit, logsDone.signal);
+        followed.delete(c.id);
+        resumeAt.set(c.id, Date.now() / 1000);
+        return exit!;
+      }),
+    );
+    return { fresh, exits };
   };
   const initial = await follow();
   // Report readiness as it happens; failures here are shown, not fatal: the logs say the rest.

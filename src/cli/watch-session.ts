@@ -57,6 +57,7 @@ export async function startWatchSession(input: WatchSessionInput): Promise<Watch
     signal: input.signal,
     poll: opts.poll === true,
     scope: input.scope ?? (await scopeOf(loaded, servicesOf(loaded))),
+    onRestarted: () => input.onContainers?.(servicesOf(loaded)),
     describe: (error) => formatError(error, io.cwd).text.replace(/^error: /, '').trimEnd(),
     rebuild: async (service, signal) => {
       const { project } = loaded;

@@ -37,6 +37,8 @@ export interface WatchInput {
   rebuild: (service: string, signal: AbortSignal) => Promise<'rebuilt' | 'unchanged'>;
   /** Reloads the project and converges it; the new scope. Throws when the files are invalid. */
   reload: (signal: AbortSignal) => Promise<WatchScope>;
+  /** Called after the loop restarted containers (attached mode follows their logs again). */
+  onRestarted?: () => void;
   /** A user-readable text for a failure (file:line:column for compose errors). */
   describe: (error: unknown) => string;
   clock?: Clock;
@@ -102,6 +104,7 @@ export function startWatch(input: WatchInput): WatchSession {
       const at = clock.now();
       try {
         await Promise.all(containers.map((c) => restartContainer(docker, c.id)));
+        input.onRestarted?.();
         emit({ type: 'watch', service, action: 'restarted', durationMs: clock.now() - at, paths: work.paths });
       } catch (error) {
         emit({ type: 'watch-failed', service, action: 'restart', message: input.describe(error), next: 'save again to retry' });
