@@ -14,6 +14,11 @@ export type DevspaceEvent =
   | { type: 'pull-start'; service: string; image: string }
   | { type: 'pull-progress'; service: string; image: string; layer: string; status: string; current?: number; total?: number }
   | { type: 'pull-done'; service: string; image: string }
+  // push (src/registry/)
+  | { type: 'push-start'; service: string; image: string }
+  | { type: 'push-progress'; service: string; layer: string; status: string; current?: number; total?: number }
+  | { type: 'push-retry'; service: string; image: string; attempt: number; delayMs: number; message: string }
+  | { type: 'push-done'; service: string; image: string; digest: string; skipped: boolean; durationMs: number }
   // run (src/run/)
   | { type: 'resource'; kind: 'network' | 'volume'; name: string; action: 'created' | 'removed' | 'kept' }
   | { type: 'container'; service: string; name: string; action: ContainerAction; cause: string }

@@ -35,6 +35,11 @@ describe('readBuildContext', () => {
     expect(await paths(root)).toEqual(['f .dockerignore', 'f Dockerfile', 'f keep.log', 's link', 'd src', 'f src/main.c', 'f src/root-only']);
   });
 
+  it("leaves out our own state directory (.devspace/) at the context's root, nowhere else", async () => {
+    const root = tree({ Dockerfile: 'FROM busybox:latest\n', '.devspace/images.json': '{}', 'src/.devspace/x': '' });
+    expect(await paths(root)).toEqual(['f Dockerfile', 'd src', 'd src/.devspace', 'f src/.devspace/x']);
+  });
+
   it('always sends an ignored Dockerfile and .dockerignore (the daemon drops them later)', async () => {
     const root = tree({ 'docker/app.Dockerfile': 'FROM busybox:latest\n', 'docker/other': '', '.dockerignore': '.dockerignore\ndocker\n', 'a': '' });
     const context = await readBuildContext({ context: root, dockerfile: 'docker/app.Dockerfile' });

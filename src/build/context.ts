@@ -96,7 +96,7 @@ export async function contextIgnore(build: BuildConfig): Promise<{ directory: st
   const inside = relative !== undefined && !relative.startsWith('..') && !path.isAbsolute(relative);
   const ignore = await readIgnoreFile(directory, absolute);
   const patterns = ignore?.specific ? ignore.patterns : withBuildFileExceptions(ignore?.patterns ?? [], inside ? relative!.split(path.sep).join('/') : undefined);
-  return { directory, matcher: new DockerignoreMatcher(patterns), ...(absolute !== undefined && !inside && { outsideDockerfile: absolute }) };
+  return { directory, matcher: new DockerignoreMatcher([...patterns, STATE_DIR]), ...(absolute !== undefined && !inside && { outsideDockerfile: absolute }) };
 }
 
 interface LocatedDockerfile {
@@ -138,6 +138,12 @@ async function readIgnoreFile(directory: string, dockerfile: string | undefined)
   return undefined;
 }
 
+/**
+ * Our state directory (`.devspace/`, e.g. what push recorded) at the root of a context is never
+ * part of an image: writing it must not change the content digest or trigger a rebuild.
+ */
+export const STATE_DIR = '.devspace';
+
 /** moby's TarWithOptions walk over `directory`, minus the tar writing. */
 async function walk(directory: string, matcher: DockerignoreMatcher): Promise<ContextEntry[]> {
   const entries: ContextEntry[] = [];
@@ -149,6 +155,7 @@ async function walk(directory: string, matcher: DockerignoreMatcher): Promise<Co
       const stat = stats[i]!;
       const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
       const source = path.join(absoluteDir, name);
+      if (relative === STATE_DIR && stat.isDirectory()) continue;
       if (matcher.matches(relative)) {
         if (stat.isDirectory() && matcher.mustEnterExcludedDirectory(relative)) await visit(relative);
         continue;

@@ -13,7 +13,6 @@ export interface Io {
   isTTY?: boolean;
 }
 
-const ISSUE_PUSH = 'Tag and push images to a registry';
 const ISSUE_K8S = 'Promote to Kubernetes';
 
 function placeholder(name: string, issue: string) {
@@ -107,10 +106,14 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
   program
     .command('push')
     .argument('[services...]', 'services to push')
-    .description("tag and push images with the user's Docker credentials")
-    .option('--registry <registry>', 'registry to push to')
-    .option('--tag <policy>', 'tag policy: digest, git, or a template')
-    .action(placeholder('push', ISSUE_PUSH));
+    .description("build what changed, tag and push the built images with the user's Docker credentials")
+    .option('--registry <registry>', 'registry (host[:port][/namespace]) for every service, over x-devspace.registry')
+    .option('--tag <policy>', 'tag policy: digest (default), git, or a template with {{.Service}} {{.Project}} {{.GitCommit}} {{.Digest}} {{.Date}} {{.Env.NAME}}')
+    .option('--env <environment>', 'take registry and tag from x-devspace.environments.<environment>')
+    .action(async (services: string[], opts, cmd: Command) => {
+      const { runPush } = await import('./push-command.js');
+      await runPush(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('deploy')
     .description('build, push or load images, apply manifests and wait for the rollout')

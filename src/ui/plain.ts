@@ -77,6 +77,16 @@ export function plainRenderer(options: PlainOptions): Emit {
         const time = event.time ? paint(2, `${event.time} `) : '';
         return options.write(`${prefix(label, event.service)}${time}${event.line}\n`);
       }
+      case 'push-start':
+        return line(event.service, `pushing ${event.image}`);
+      case 'push-progress':
+        return options.verbose ? line(event.service, paint(2, `${event.layer}: ${event.status}`)) : undefined;
+      case 'push-retry':
+        return line(event.service, paint(33, `push failed (${event.message}); retrying in ${seconds(event.delayMs)} (attempt ${event.attempt + 1})`));
+      case 'push-done':
+        return event.skipped
+          ? line(event.service, `${event.image} is already in the registry (${event.digest.slice(0, 19)}…), nothing sent`)
+          : line(event.service, `pushed ${event.image} (${event.digest.slice(0, 19)}…) in ${seconds(event.durationMs)}`);
       case 'watching':
         return options.write(`watching ${event.services.length} service${event.services.length === 1 ? '' : 's'} (${event.services.join(', ')}; ${event.paths} path${event.paths === 1 ? '' : 's'}${event.poll ? ', polling' : ''}); Ctrl-C to stop\n`);
       case 'watch': {

@@ -1,0 +1,136 @@
+/**
+ * Just enough of the registry HTTP API (distribution v2) to ask "which manifest does this tag
+ * point at?" without the engine: HEAD /v2/<repo>/manifests/<tag>, with Basic or Bearer-token
+ * auth as the registry's challenge asks. TLS trusts what Docker trusts for the registry: the
+ * system CAs plus /etc/docker/certs.d/<registry>/ca.crt; loopback registries may speak plain
+ * HTTP, as they may for the engine. Written by hand: the one call is smaller than a client library.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
+import type { Credentials } from './credentials.js';
+import { apiHost, isLoopback } from './reference.js';
+
+const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+].join(', ');
+
+interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RegistryClientOptions {
+  certsDir?: string;
+  timeoutMs?: number;
+}
+
+function request(url: URL, method: string, headers: Record<string, string>, ca: string[] | undefined, timeoutMs: number): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(url, { method, headers, timeout: timeoutMs, ...(ca && url.protocol === 'https:' && { ca }) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c.length < 65536 ? c : ''));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Parses `Bearer realm="…",service="…",scope="…"` (or `Basic realm="…"`). */
+export function parseChallenge(header: string | undefined): { scheme: string; params: Record<string, string> } | undefined {
+  if (!header) return undefined;
+  const space = header.indexOf(' ');
+  const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+  const params: Record<string, string> = {};
+  for (const m of header.slice(space + 1).matchAll(/(\w+)="([^"]*)"/g)) params[m[1]!.toLowerCase()] = m[2]!;
+  return { scheme, params };
+}
+
+export class RegistryClient {
+  private readonly ca: string[] | undefined;
+  private readonly base: string;
+  private token: string | undefined;
+
+  constructor(
+    private readonly registry: string,
+    private readonly credentials: Credentials | undefined,
+    private readonly options: RegistryClientOptions = {},
+  ) {
+    this.base = apiHost(registry);
+    const caFile = path.join(options.certsDir ?? '/etc/docker/certs.d', registry, 'ca.crt');
+    let extra: string | undefined;
+    try {
+      extra = readFileSync(caFile, 'utf8');
+    } catch {
+      extra = undefined;
+    }
+    this.ca = extra ? [...rootCertificates, extra] : undefined;
+  }
+
+  /** The digest the tag points at, or undefined when the registry does not have it. */
+  async manifestDigest(repository: string, tag: string): Promise<string | undefined> {
+    const res = await this.get(`/v2/${repository}/manifests/${encodeURIComponent(tag)}`, 'HEAD', { Accept: MANIFEST_TYPES }, `repository:${repository}:pull`);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new Error(`registry ${this.registry} answered ${res.status} for ${repository}:${tag}`);
+    const digest = res.headers['docker-content-digest'];
+    return typeof digest === 'string' ? digest : undefined;
+  }
+
+  private async get(pathname: string, method: string, headers: Record<string, string>, scope: string): Promise<Response> {
+    const send = (auth: string | undefined) => this.send(pathname, method, { ...headers, ...(auth && { Authorization: auth }) });
+    let res = await send(this.token ? `Bearer ${this.token}` : this.basic());
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(res.headers['www-authenticate'] as string | undefined);
+    if (challenge?.scheme === 'bearer' && challenge.params['realm']) {
+      this.token = await this.fetchToken(challenge.params['realm'], challenge.params['service'], scope);
+      res = await send(`Bearer ${this.token}`);
+    }
+    return res;
+  }
+
+  private basic(): string | undefined {
+    const c = this.credentials;
+    if (!c?.username || c.password === undefined) return undefined;
+    return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+  }
+
+  private async fetchToken(realm: string, service: string | undefined, scope: string): Promise<string> {
+    const url = new URL(realm);
+    if (service) url.searchParams.set('service', service);
+    url.searchParams.set('scope', scope);
+    const auth = this.basic();
+    const res = await request(url, 'GET', auth ? { Authorization: auth } : {}, this.ca, this.options.timeoutMs ?? 10_000);
+    if (res.status !== 200) throw new Error(`token service of ${this.registry} answered ${res.status}`);
+    const body = JSON.parse(res.body) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new Error(`token service of ${this.registry} gave no token`);
+    return token;
+  }
+
+  private scheme: 'https:' | 'http:' | undefined;
+
+  private async send(pathname: string, method: string, headers: Record<string, string>): Promise<Response> {
+    const timeout = this.options.timeoutMs ?? 10_000;
+    if (this.scheme) return request(new URL(`${this.scheme}//${this.base}${pathname}`), method, headers, this.ca, timeout);
+    try {
+      const res = await request(new URL(`https://${this.base}${pathname}`), method, headers, this.ca, timeout);
+      this.scheme = 'https:';
+      return res;
+    } catch (error) {
+      if (!isLoopback(this.registry)) throw error;
+      const res = await request(new URL(`http://${this.base}${pathname}`), method, headers, this.ca, timeout);
+      this.scheme = 'http:';
+      return res;
+    }
+  }
+}
