@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs the benchmarks under bench/ and prints their figures: start-up (bench/startup.mjs), then
-# the local run against docker-compose (bench/run-local.mjs; starts the engine, installs docker-compose).
+# the local run against docker-compose (bench/run-local.mjs; starts the engine, installs docker-compose),
+# then hot reload: sync and rebuild latency, watcher memory on a 50,000-file tree (bench/watch.mjs).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/ensure-deps.sh
 node bench/startup.mjs
 node bench/run-local.mjs
+node bench/watch.mjs
