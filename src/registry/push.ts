@@ -59,11 +59,11 @@ export async function pushImage(ctx: PushContext, target: PushTarget): Promise<P
   const repo = formatReference({ registry: reference.registry, repository: reference.repository });
   const image = `${repo}:${tag}`;
   const images = new ImageClient(ctx.docker);
-  await images.tag(target.imageId, image);
+  const info = await images.inspect(target.imageId);
+  if (!info?.RepoTags?.includes(image)) await images.tag(target.imageId, image);
 
   // Already there? Only when the engine knows this image's digest in that repository and the
   // registry serves exactly that digest for the tag: then nothing is sent, not even to the engine.
-  const info = await images.inspect(target.imageId);
   const known = (info?.RepoDigests ?? []).filter((d) => d.startsWith(`${repo}@`)).map((d) => d.slice(repo.length + 1));
   if (known.length > 0) {
     const remote = await ctx.client.manifestDigest(reference.repository, tag).catch(() => undefined);
