@@ -19,18 +19,29 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function time(label, args, cwd, env = process.env) {
-  execFileSync(process.execPath, args, { cwd, env, stdio: 'ignore' }); // warm the file cache
-  const samples = [];
+/**
+ * Runs every case `runs` times, alternating between them (a round runs each case once, in a
+ * rotating order), so that a machine whose load drifts during the benchmark shifts every case
+ * alike and the ratios stay comparable. Prints each median; returns them in order.
+ */
+function timeAlternating(cases) {
+  for (const { args, cwd, env } of cases) execFileSync(process.execPath, args, { cwd, env, stdio: 'ignore' }); // warm the file cache
+  const samples = cases.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    execFileSync(process.execPath, args, { cwd, env, stdio: 'ignore' });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    for (let j = 0; j < cases.length; j++) {
+      const k = (i + j) % cases.length;
+      const { args, cwd, env } = cases[k];
+      const start = process.hrtime.bigint();
+      execFileSync(process.execPath, args, { cwd, env, stdio: 'ignore' });
+      samples[k].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
   }
-  const m = median(samples);
-  const spread = Math.max(...samples) - Math.min(...samples);
-  console.log(`${label.padEnd(34)} median ${m.toFixed(1).padStart(7)} ms  (min ${Math.min(...samples).toFixed(1)}, spread ${spread.toFixed(1)})`);
-  return m;
+  return cases.map(({ label }, k) => {
+    const m = median(samples[k]);
+    const spread = Math.max(...samples[k]) - Math.min(...samples[k]);
+    console.log(`${label.padEnd(34)} median ${m.toFixed(1).padStart(7)} ms  (min ${Math.min(...samples[k]).toFixed(1)}, spread ${spread.toFixed(1)})`);
+    return m;
+  });
 }
 
 function generated(count) {
@@ -61,17 +72,19 @@ ${i > 0 ? `    depends_on:\n      svc${i - 1}:\n        condition: service_start
   return dir;
 }
 
-console.log(`devspace start-up benchmark — node ${process.version}, ${runs} runs each\n`);
-const node = time('node -e 0 (baseline)', ['-e', '0'], root);
-const version = time('devspace --version', [bin, '--version'], root);
-const config = time('devspace config (voting-app)', [bin, 'config'], join(root, 'fixtures', 'voting-app'));
-const uncached = time('  … without the code cache', [bin, 'config'], join(root, 'fixtures', 'voting-app'), { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' });
-const sizes = {};
-for (const n of [30, 100, 300]) {
-  const dir = generated(n);
-  sizes[n] = time(`devspace config (${n} services)`, [bin, 'config'], dir);
-  rmSync(dir, { recursive: true, force: true });
-}
+console.log(`devspace start-up benchmark — node ${process.version}, ${runs} runs each, alternating\n`);
+const example = join(root, 'fixtures', 'voting-app');
+const counts = [30, 100, 300];
+const dirs = counts.map(generated);
+const [node, version, config, uncached, ...sized] = timeAlternating([
+  { label: 'node -e 0 (baseline)', args: ['-e', '0'], cwd: root },
+  { label: 'devspace --version', args: [bin, '--version'], cwd: root },
+  { label: 'devspace config (voting-app)', args: [bin, 'config'], cwd: example },
+  { label: '  … without the code cache', args: [bin, 'config'], cwd: example, env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } },
+  ...counts.map((n, i) => ({ label: `devspace config (${n} services)`, args: [bin, 'config'], cwd: dirs[i] })),
+]);
+for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+const sizes = Object.fromEntries(counts.map((n, i) => [n, sized[i]]));
 const perService = (n) => (sizes[n] - config) / n;
 console.log(`
 ratio --version / node:           ${(version / node).toFixed(2)}x   (target <= 1.2x)
