@@ -702,7 +702,7 @@ function cleanup() {
     const { out: named } = await docker(['ps', '-aq', '--filter', `name=${prefix}`], { allowFail: true });
     const { out: stillThere } = await docker(['image', 'inspect', '-f', '{{.Id}}', ...baselineImageIds, baseline.image], { allowFail: true });
     if (named.trim()) left.push(`containers named ${prefix}*`);
-    if (stillThere.includes('sha256:')) left.push('rebuild baseline images');
+    if (/^sha256:/m.test(stillThere)) left.push('rebuild baseline images');
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
     log(left.length ? `  WARNING: leftovers: ${left.join(', ')}` : '  nothing left behind');
   })();
