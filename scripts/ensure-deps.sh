@@ -2,8 +2,8 @@
 # Installs the npm dependencies (when package-lock.json changed or node_modules is missing),
 # bundles src/ into dist/ (npm run build), and primes the start-up code caches for this Node.js
 # (bin/devspace, docs/architecture.md "Start-up"): dist/devspace.cjs's by running `devspace config`
-# on the example app once, then dist/dockerode.cjs's by running `devspace ps` against an engine
-# address where nothing listens (this loads dockerode and fails at once, engine or not).
+# on the example app once, then dist/commands.cjs's and dist/dockerode.cjs's by running `devspace ps`
+# against an engine address where nothing listens (this loads both and fails at once, engine or not).
 # Idempotent and quiet when there is nothing to do.
 set -eu
 cd "$(dirname "$0")/.."
