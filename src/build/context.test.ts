@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
@@ -107,5 +107,15 @@ describe('packContext', () => {
     expect(seen.every((e) => e.uid === 0 && e.mtime === CONTEXT_MTIME.getTime())).toBe(true);
     expect(seen[2]!.body).toBe('#!/bin/sh\n');
     expect(seen[3]!.linkname).toBe('bin/run.sh');
+  });
+
+  it('fails with a plain error, not a crash, when a file grows after the listing (a log being written)', async () => {
+    const root = tree({ Dockerfile: 'FROM busybox:latest\n', 'app.log': 'one\n' });
+    const context = await readBuildContext({ context: root });
+    appendFileSync(path.join(root, 'app.log'), 'two more lines\n'.repeat(100));
+    const read = async () => {
+      for await (const _chunk of packContext(context)) void _chunk;
+    };
+    await expect(read()).rejects.toThrow('app.log changed while the build context was being sent');
   });
 });

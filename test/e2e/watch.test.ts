@@ -309,7 +309,8 @@ services:
       'compose.yaml': `name: ${name}\nservices:\n  app:\n    build: ./app\n    init: true\n    stop_grace_period: 1s\n    command: ["sleep", "1000"]\n`,
       'app/Dockerfile': 'FROM busybox:latest\n',
     };
-    for (let i = 0; i < 40; i++) files[`app/src/f${i}.txt`] = `${i}\n`;
+    // One inotify watch per directory: 40 directories overrun a limit of 8.
+    for (let i = 0; i < 40; i++) files[`app/src/d${i}/f.txt`] = `${i}\n`;
     const dir = makeProject(files);
     expect((await devspace(['up', '-d'], dir)).exitCode).toBe(0);
     const script = `echo 8 > /proc/sys/user/max_inotify_watches && exec ${bin} watch`;
