@@ -29,14 +29,14 @@
 // BENCH_ONLY (comma list of noop,cold,rebuild,rebuild-big), BENCH_BIG_MB (default 100), BENCH_CMD_TIMEOUT_S (per command, default 600).
 // Needs root for the first run (installs docker.io / docker-compose from Debian's mirror) and a
 // built devspace (npm run build). Publishes only on 127.0.0.1. Cleans up everything it created.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { freePort, runner } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'devspace');
@@ -97,31 +97,7 @@ function median(values) {
 }
 
 /** Runs a command to completion (bounded), returns { ms, out }; throws with the output tail on failure. */
-function run(cmd, args, { env = baseEnv, cwd = root, timeoutMs = cmdTimeoutMs, allowFail = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => {
-      out += `\n[bench: killed after ${timeoutMs / 1000}s]`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if ((code !== 0 || signal) && !allowFail) {
-        const tail = out.trim().split('\n').slice(-25).join('\n');
-        reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail}`));
-      } else resolve({ ms, out, code });
-    });
-  });
-}
+const run = runner({ env: baseEnv, cwd: root, timeoutMs: cmdTimeoutMs });
 
 const docker = (args, opts) => run('docker', args, opts);
 const devspace = (project, file, args, opts) => run(process.execPath, [bin, '-f', file, '-p', project, ...args], opts);
@@ -152,17 +128,6 @@ async function waitHealthy(project, timeoutMs = 120_000) {
     if (Date.now() > deadline) throw new Error(`${project}: not healthy after ${timeoutMs / 1000}s`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function record(scenario, dsMs, baseMs, target, note) {

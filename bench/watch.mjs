@@ -46,10 +46,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, runner } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'devspace');
@@ -119,31 +119,7 @@ function tempDir(name) {
 }
 
 /** Runs a command to completion (bounded), returns { ms, out, code }; throws with the output tail on failure. */
-function run(cmd, args, { env = baseEnv, cwd = root, timeoutMs = cmdTimeoutMs, allowFail = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const start = now();
-    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => {
-      out += `\n[bench: killed after ${timeoutMs / 1000}s]`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const ms = now() - start;
-      if ((code !== 0 || signal) && !allowFail) {
-        const tail = out.trim().split('\n').slice(-25).join('\n');
-        reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail}`));
-      } else resolve({ ms, out, code });
-    });
-  });
-}
+const run = runner({ env: baseEnv, cwd: root, timeoutMs: cmdTimeoutMs });
 
 const docker = (args, opts) => run('docker', args, opts);
 
@@ -151,17 +127,6 @@ const docker = (args, opts) => run('docker', args, opts);
 function devspace(project, args, opts = {}) {
   const p = projectDirs.get(project);
   return run(process.execPath, [bin, '-p', project, ...args], { cwd: p.dir, env: p.env, ...opts });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** One GET on 127.0.0.1 with a new connection; resolves { status, body } or null on any error. */

@@ -7,6 +7,7 @@
  * built and no context is sent — the engine is asked one inspect. Extra tags are re-applied.
  */
 import { CommandFailedError, UserError, type Diagnostic } from '../errors.js';
+import { projectSettings } from '../compose/x-devspace.js';
 import type { Project } from '../compose/model.js';
 import type { ImageClient } from '../engine/images.js';
 import { ImageBuildError } from '../engine/images.js';
@@ -124,7 +125,7 @@ export async function buildServices(project: Project, options: BuildServicesOpti
     return { service: name, image, imageId, digest, built: true };
   };
 
-  const parallel = options.parallel ?? configuredParallel(project) ?? DEFAULT_BUILD_PARALLEL;
+  const parallel = options.parallel ?? projectSettings(project)?.build?.parallel ?? DEFAULT_BUILD_PARALLEL;
   return runInOrder(selected, deps.after, buildOne, { parallel, ...(options.signal ? { signal: options.signal } : {}) });
 }
 
@@ -144,10 +145,6 @@ function checkSupported(project: Project, selected: string[], emit: Emit): void 
   }
 }
 
-function configuredParallel(project: Project): number | undefined {
-  const settings = project.extensions['x-devspace'] as { build?: { parallel?: number } } | undefined;
-  return settings?.build?.parallel;
-}
 
 /** A failed build as the error the user sees: service, step, engine message, output tail. */
 function buildFailure(service: string, image: string, error: unknown, emit: Emit): Error {

@@ -64,10 +64,7 @@ export async function readBuildContext(build: BuildConfig): Promise<BuildContext
 
   const dockerfile = await locateDockerfile(build, directory);
   const ignore = await readIgnoreFile(directory, dockerfile.absolute);
-  // Root .dockerignore: Dockerfile and .dockerignore are always sent (CLI exceptions). A
-  // Dockerfile-specific ignore file is a BuildKit rule, where neither is special.
-  const patterns = ignore?.specific ? ignore.patterns : withBuildFileExceptions(ignore?.patterns ?? [], dockerfile.relative);
-  const matcher = new DockerignoreMatcher(patterns);
+  const matcher = new DockerignoreMatcher(contextPatterns(ignore, dockerfile.relative));
   const entries = await walk(directory, matcher);
 
   let tarDockerfile = dockerfile.relative;
@@ -95,8 +92,24 @@ export async function contextIgnore(build: BuildConfig): Promise<{ directory: st
   const relative = absolute === undefined ? undefined : path.relative(directory, absolute);
   const inside = relative !== undefined && !relative.startsWith('..') && !path.isAbsolute(relative);
   const ignore = await readIgnoreFile(directory, absolute);
-  const patterns = ignore?.specific ? ignore.patterns : withBuildFileExceptions(ignore?.patterns ?? [], inside ? relative!.split(path.sep).join('/') : undefined);
-  return { directory, matcher: new DockerignoreMatcher([...patterns, STATE_DIR]), ...(absolute !== undefined && !inside && { outsideDockerfile: absolute }) };
+  const matcher = new DockerignoreMatcher(contextPatterns(ignore, inside ? relative!.split(path.sep).join('/') : undefined));
+  return { directory, matcher, ...(absolute !== undefined && !inside && { outsideDockerfile: absolute }) };
+}
+
+/**
+ * Our state directory (`.devspace/`, e.g. what push recorded) at the root of a context is never
+ * part of an image: writing it must not change the content digest or trigger a rebuild.
+ */
+export const STATE_DIR = '.devspace';
+
+/**
+ * The patterns a context is walked with. Root .dockerignore: the Dockerfile and .dockerignore are
+ * always sent (CLI exceptions); a Dockerfile-specific ignore file is a BuildKit rule, where
+ * neither is special. Our state directory comes last, so no exception brings it back.
+ */
+function contextPatterns(ignore: { patterns: string[]; specific: boolean } | undefined, dockerfile: string | undefined): string[] {
+  const patterns = ignore?.specific ? ignore.patterns : withBuildFileExceptions(ignore?.patterns ?? [], dockerfile);
+  return [...patterns, STATE_DIR];
 }
 
 interface LocatedDockerfile {
@@ -138,12 +151,6 @@ async function readIgnoreFile(directory: string, dockerfile: string | undefined)
   return undefined;
 }
 
-/**
- * Our state directory (`.devspace/`, e.g. what push recorded) at the root of a context is never
- * part of an image: writing it must not change the content digest or trigger a rebuild.
- */
-export const STATE_DIR = '.devspace';
-
 /** moby's TarWithOptions walk over `directory`, minus the tar writing. */
 async function walk(directory: string, matcher: DockerignoreMatcher): Promise<ContextEntry[]> {
   const entries: ContextEntry[] = [];
@@ -155,7 +162,6 @@ async function walk(directory: string, matcher: DockerignoreMatcher): Promise<Co
       const stat = stats[i]!;
       const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
       const source = path.join(absoluteDir, name);
-      if (relative === STATE_DIR && stat.isDirectory()) continue;
       if (matcher.matches(relative)) {
         if (stat.isDirectory() && matcher.mustEnterExcludedDirectory(relative)) await visit(relative);
         continue;

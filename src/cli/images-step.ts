@@ -4,7 +4,7 @@
  * convergence one image reference per service. Builds and pulls run side by side.
  */
 import type Docker from 'dockerode';
-import { buildServices } from '../build/builder.js';
+import { buildServices, type BuildServicesOptions, type ServiceImage } from '../build/builder.js';
 import { ensureImages } from '../build/ensure-images.js';
 import { hashCachePath, loadHashCache, saveHashCache } from '../build/hash-cache-file.js';
 import type { Project } from '../compose/model.js';
@@ -25,13 +25,18 @@ export interface PrepareImagesInput {
   home: string;
 }
 
+/** Builds what changed, with the file hashes saved between runs (~/.cache/devspace). */
+export async function buildWithSavedHashes(project: Project, options: Omit<BuildServicesOptions, 'cache'> & { env: Readonly<Record<string, string | undefined>> }, home: string): Promise<Map<string, ServiceImage>> {
+  const cacheFile = hashCachePath(project.working_dir, options.env, home);
+  const cache = loadHashCache(cacheFile);
+  return buildServices(project, { ...options, cache }).finally(() => saveHashCache(cache, cacheFile));
+}
+
 export async function prepareImages(input: PrepareImagesInput): Promise<Map<string, ImageRef>> {
   const images = new ImageClient(input.docker);
   const common = { images, emit: input.emit, services: input.services, signal: input.signal };
-  const cacheFile = hashCachePath(input.project.working_dir, input.env, input.home);
-  const cache = loadHashCache(cacheFile);
   const [built, present] = await Promise.all([
-    buildServices(input.project, { ...common, force: input.force, env: input.env, cache }).finally(() => saveHashCache(cache, cacheFile)),
+    buildWithSavedHashes(input.project, { ...common, force: input.force, env: input.env }, input.home),
     ensureImages(input.project, common),
   ]);
   const refs = new Map<string, ImageRef>();

@@ -32,6 +32,11 @@ export function watchInterrupts(onFirst: () => void = () => {}): Interrupts {
   };
 }
 
+/** Resolves once the signal aborts (the first Ctrl-C of a command that runs until then). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+}
+
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError';
   constructor() {

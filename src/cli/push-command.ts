@@ -5,19 +5,19 @@
  */
 import { homedir } from 'node:os';
 import { execa } from 'execa';
-import { buildServices } from '../build/builder.js';
-import { hashCachePath, loadHashCache, saveHashCache } from '../build/hash-cache-file.js';
 import { ImageClient } from '../engine/images.js';
 import { UserError } from '../errors.js';
 import { RegistryClient } from '../registry/client.js';
 import { CredentialStore, dockerConfigPath, type Runner } from '../registry/credentials.js';
 import { pushImage, type PushResult } from '../registry/push.js';
 import { recordPushes } from '../registry/state.js';
-import { environmentSettings, projectSettings, targetRepository } from '../registry/targets.js';
+import { projectSettings } from '../compose/x-devspace.js';
+import { environmentSettings, targetRepository } from '../registry/targets.js';
 import { gitState } from '../tag/git.js';
 import { needsGit, parseTagPolicy, renderTag, type GitState } from '../tag/tag-policy.js';
 import type { GlobalOptions } from './global-options.js';
 import { watchInterrupts } from './interrupts.js';
+import { buildWithSavedHashes } from './images-step.js';
 import { loadFromOptions } from './load-options.js';
 import type { Io } from './main.js';
 import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
@@ -61,9 +61,7 @@ export async function runPush(names: string[], opts: PushOptions, io: Io, run: R
   const interrupts = watchInterrupts(() => emit({ type: 'message', level: 'info', text: 'stopping… (press Ctrl-C again to force)' }));
   try {
     const home = io.env['HOME'] ?? homedir();
-    const cacheFile = hashCachePath(project.working_dir, io.env, home);
-    const cache = loadHashCache(cacheFile);
-    const built = await buildServices(project, { images: new ImageClient(docker), emit, services, env: io.env, cache, signal: interrupts.signal }).finally(() => saveHashCache(cache, cacheFile));
+    const built = await buildWithSavedHashes(project, { images: new ImageClient(docker), emit, services, env: io.env, signal: interrupts.signal }, home);
     const store = new CredentialStore(dockerConfigPath(io.env, home), run);
     const date = new Date();
     const clients = new Map<string, RegistryClient>();

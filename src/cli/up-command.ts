@@ -16,7 +16,7 @@ import { dependencyOrder } from '../run/plan.js';
 import { observeProject, urlsOf } from '../run/snapshot.js';
 import { waitForService, type WaitCondition } from '../run/wait.js';
 import type { GlobalOptions } from './global-options.js';
-import { watchInterrupts, type Interrupts } from './interrupts.js';
+import { untilAborted, watchInterrupts, type Interrupts } from './interrupts.js';
 import type { Io } from './main.js';
 import { prepareImages } from './images-step.js';
 import { replicaSpecFor } from './replica-spec.js';
@@ -149,11 +149,16 @@ async function attach(docker: Docker, project: Project, services: string[], emit
   let stopping: Promise<void> | undefined;
   interrupts.signal.addEventListener('abort', () => (stopping = stopProject(docker, project, current, emit, interrupts, true)), { once: true });
   if (watch) {
+    // Nobody awaits these streams while watching: a failure is said, not left to crash the process.
+    const lost = (error: unknown) => {
+      if (!logsDone.signal.aborted) emit({ type: 'message', level: 'error', text: `log stream lost: ${error instanceof Error ? error.message : String(error)}` });
+    };
+    initial.exits.catch(lost);
     const session = await watch((next) => {
       current = next;
-      void follow();
+      follow().then((f) => f.exits).catch(lost);
     });
-    await new Promise<void>((resolve) => (interrupts.signal.aborted ? resolve() : interrupts.signal.addEventListener('abort', () => resolve(), { once: true })));
+    await untilAborted(interrupts.signal);
     await session.stop();
     logsDone.abort();
     return stopping;

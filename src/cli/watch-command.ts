@@ -5,7 +5,7 @@
 import { UserError } from '../errors.js';
 import { observeProject } from '../run/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
-import { watchInterrupts } from './interrupts.js';
+import { untilAborted, watchInterrupts } from './interrupts.js';
 import { loadFromOptions } from './load-options.js';
 import type { Io } from './main.js';
 import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
@@ -35,7 +35,7 @@ export async function runWatch(names: string[], opts: WatchOptions, io: Io): Pro
   try {
     const session = await startWatchSession({ docker, emit, io, opts: { ...opts, deps: false }, names, loaded, scope, signal: interrupts.signal, waitTimeoutMs });
     await session.ready;
-    await new Promise<void>((resolve) => (interrupts.signal.aborted ? resolve() : interrupts.signal.addEventListener('abort', () => resolve(), { once: true })));
+    await untilAborted(interrupts.signal);
     await session.stop();
   } finally {
     interrupts.dispose();

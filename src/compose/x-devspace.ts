@@ -63,3 +63,13 @@ export const projectSettingsSchema = strictObject({
 
 export type ServiceSettings = z.output<typeof serviceSettingsSchema>;
 export type ProjectSettings = z.output<typeof projectSettingsSchema>;
+
+/** A project's validated `x-devspace` block (load-file.ts checked it against the schema). */
+export function projectSettings(project: { extensions: Record<string, unknown> }): ProjectSettings | undefined {
+  return project.extensions['x-devspace'] as ProjectSettings | undefined;
+}
+
+/** A service's validated `x-devspace` block. */
+export function serviceSettings(service: object): ServiceSettings | undefined {
+  return (service as { 'x-devspace'?: ServiceSettings })['x-devspace'];
+}

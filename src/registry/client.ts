@@ -37,7 +37,7 @@ function request(url: URL, method: string, headers: Record<string, string>, ca: 
     const req = lib.request(url, { method, headers, timeout: timeoutMs, ...(ca && url.protocol === 'https:' && { ca }) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c.length < 65536 ? c : ''));
+      res.on('data', (c: string) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -60,6 +60,8 @@ export class RegistryClient {
   private readonly ca: string[] | undefined;
   private readonly base: string;
   private token: string | undefined;
+  /** Learnt on the first request: https, or http for a loopback registry that only speaks that. */
+  private scheme: 'https:' | 'http:' | undefined;
 
   constructor(
     private readonly registry: string,
@@ -116,8 +118,6 @@ export class RegistryClient {
     if (!token) throw new Error(`token service of ${this.registry} gave no token`);
     return token;
   }
-
-  private scheme: 'https:' | 'http:' | undefined;
 
   private async send(pathname: string, method: string, headers: Record<string, string>): Promise<Response> {
     const timeout = this.options.timeoutMs ?? 10_000;

@@ -4,22 +4,14 @@
  * `<registry>/<project>/<service>` — unless the service's `image:` already names a registry, which
  * then wins. Docker Hub allows only `<namespace>/<repository>`: there it is `<project>-<service>`.
  */
-import type { Project, Service } from '../compose/model.js';
+import type { Project } from '../compose/model.js';
 import { UserError } from '../errors.js';
-import type { ProjectSettings, ServiceSettings } from '../compose/x-devspace.js';
+import { projectSettings, serviceSettings } from '../compose/x-devspace.js';
 import { DOCKER_HUB, hasRegistry, parseReference, type ImageReference } from './reference.js';
 
 export interface TargetOptions {
   registry?: string;
   environment?: string;
-}
-
-export function projectSettings(project: Project): ProjectSettings | undefined {
-  return project.extensions?.['x-devspace'] as ProjectSettings | undefined;
-}
-
-function serviceSettings(service: Service): ServiceSettings | undefined {
-  return (service as { 'x-devspace'?: ServiceSettings })['x-devspace'];
 }
 
 /** The environment overlay named by --env, checked. */

@@ -37,6 +37,7 @@ export async function syncToContainers(docker: Docker, containers: { id: string;
   });
   const deleted = [...work.deleted];
   let copied = 0;
+  let entries = 0;
   for (const file of work.changed) {
     const stat = await fs.lstat(file).catch(() => undefined);
     if (!stat) {
@@ -53,22 +54,24 @@ export async function syncToContainers(docker: Docker, containers: { id: string;
       }
       tar.entry({ ...header, type: 'file', size: content.length }, content);
       copied++;
+      entries++;
     } else if (stat.isDirectory()) {
       tar.entry({ ...header, type: 'directory' });
+      entries++;
     } else if (stat.isSymbolicLink()) {
       tar.entry({ ...header, type: 'symlink', linkname: await fs.readlink(file) });
       copied++;
+      entries++;
     }
   }
   tar.finalize();
   await ended;
   const body = Buffer.concat(chunks);
-  const hasEntries = body.some((b) => b !== 0);
   const targets = deleted.map((f) => containerPath(trigger, f));
   await Promise.all(
     containers.map(async (c) => {
       try {
-        if (hasEntries) await copyIntoContainer(docker, c.id, body);
+        if (entries > 0) await copyIntoContainer(docker, c.id, body);
         if (targets.length > 0) {
           const result = await execInContainer(docker, c.id, { command: ['rm', '-rf', '--', ...targets] });
           if (result.exitCode !== 0) throw new Error(`rm exited with code ${result.exitCode}${result.output.length > 0 ? `: ${result.output.slice(-3).join(' ')}` : ''}`);

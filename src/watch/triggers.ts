@@ -9,8 +9,8 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { contextIgnore } from '../build/context.js';
 import { DockerignoreMatcher } from '../build/dockerignore.js';
-import type { Project, Service, WatchRule } from '../compose/model.js';
-import type { ServiceSettings } from '../compose/x-devspace.js';
+import type { Project, WatchRule } from '../compose/model.js';
+import { serviceSettings } from '../compose/x-devspace.js';
 
 export type WatchAction = WatchRule['action'];
 
@@ -47,10 +47,6 @@ function real(p: string): string {
   }
 }
 
-function settingsOf(service: Service): ServiceSettings | undefined {
-  return (service as { 'x-devspace'?: ServiceSettings })['x-devspace'];
-}
-
 /** The triggers of the given services, in the file's order (a rule's index is its origin). */
 export async function serviceTriggers(project: Project, services: string[]): Promise<Trigger[]> {
   const triggers: Trigger[] = [];
@@ -83,7 +79,7 @@ export async function serviceTriggers(project: Project, services: string[]): Pro
       });
       continue;
     }
-    if (!context || settingsOf(service)?.watch === false) continue;
+    if (!context || serviceSettings(service)?.watch === false) continue;
     triggers.push({ service: name, path: context.directory, action: 'rebuild', initialSync: false, context, origin: 'build context (default rule)' });
     if (context.outsideDockerfile) triggers.push({ service: name, path: real(context.outsideDockerfile), action: 'rebuild', initialSync: false, origin: 'Dockerfile (default rule)' });
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, dockerEngineOrSkip } from '../integration/docker-env.js';
-import { devspace, forceCleanup, makeProject, root, uniqueName } from './run-env.js';
+import { devspace, makeProject, projectNames, root } from './run-env.js';
 
 const engine = await dockerEngineOrSkip('devspace push e2e tests');
 
@@ -28,18 +28,11 @@ function registries(): Record<string, string> | undefined {
 const reg = registries();
 if (!reg) console.warn('skipping push tests: start the registries with `bash test/registry/registry.sh start`');
 
-const projects: string[] = [];
+const project = projectNames();
 const localTags: string[] = [];
 afterAll(async () => {
-  for (const p of projects) await forceCleanup(p);
   if (localTags.length > 0) await docker(['rmi', ...localTags], { reject: false });
 }, 120_000);
-
-function project(prefix: string): string {
-  const name = uniqueName(prefix);
-  projects.push(name);
-  return name;
-}
 
 /** GET/HEAD on a registry's v2 API (TLS with our CA where the registry has one). */
 function v2(registry: string, path: string, options: { method?: string; auth?: [string, string]; ca?: string } = {}): Promise<{ status: number; body: string; digest?: string }> {

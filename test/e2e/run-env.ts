@@ -4,6 +4,7 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll } from 'vitest';
 import { docker } from '../integration/docker-env.js';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -36,6 +37,19 @@ export function makeProject(files: Record<string, string>): string {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** Gives each test its own project name; after the file's tests, whatever carries them is removed. */
+export function projectNames(): (prefix: string) => string {
+  const names: string[] = [];
+  afterAll(async () => {
+    for (const name of names) await forceCleanup(name);
+  }, 120_000);
+  return (prefix) => {
+    const name = uniqueName(prefix);
+    names.push(name);
+    return name;
+  };
 }
 
 const lines = (text: unknown) => String(text).split('\n').map((l) => l.trim()).filter(Boolean);

@@ -4,21 +4,12 @@
 import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dockerEngineOrSkip } from '../integration/docker-env.js';
-import { bin, cleanEnv, containerIds, devspace, forceCleanup, freePort, labelled, makeProject, uniqueName } from './run-env.js';
+import { bin, cleanEnv, containerIds, devspace, freePort, labelled, makeProject, projectNames } from './run-env.js';
 
 const engine = await dockerEngineOrSkip('devspace up/down e2e tests');
-const projects: string[] = [];
-afterAll(async () => {
-  for (const p of projects) await forceCleanup(p);
-}, 120_000);
-
-function project(prefix: string): string {
-  const name = uniqueName(prefix);
-  projects.push(name);
-  return name;
-}
+const project = projectNames();
 
 const events = (stdout: string) => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
