@@ -63,6 +63,8 @@ const treeFiles = Number(process.env.BENCH_TREE_FILES ?? 100);
 const only = new Set((process.env.BENCH_ONLY ?? 'sync,rebuild,tree').split(',').map((s) => s.trim()));
 const sampleTimeoutMs = Number(process.env.BENCH_SAMPLE_TIMEOUT_S ?? 30) * 1000;
 const cmdTimeoutMs = Number(process.env.BENCH_CMD_TIMEOUT_S ?? 600) * 1000;
+// Plain output starts each line with the time (HH:MM:SS.mmm) when stdout is not a terminal.
+const WATCHING = /^(?:[\d:.]+ )?watching /;
 const readyTimeoutMs = 300_000; // `up` (build + start) or `watch` until "watching "
 
 const id = `${process.pid}`;
@@ -357,7 +359,7 @@ function firstSave(ms) {
 /** `devspace up` attached, in the background, until it prints `watching ` (bounded). */
 async function upAttached(project) {
   const session = startSession(project, ['up']);
-  const line = await session.waitFor(/^watching /, { timeoutMs: readyTimeoutMs });
+  const line = await session.waitFor(WATCHING, { timeoutMs: readyTimeoutMs });
   if (!line) throw new Error(`devspace up printed no "watching " line within ${readyTimeoutMs / 1000}s:\n${tail(session)}`);
   log(`  devspace up: "${line.text.trim()}" after ${(line.t - session.t0).toFixed(0)} ms`);
   return session;
@@ -393,7 +395,7 @@ async function benchSync() {
   if (!container) throw new Error(`no running container of ${project} web`);
   const probe = join(dir, 'www', 'probe.txt');
   const cpFile = join(cpDir, 'probe2.txt');
-  const syncedRe = /^web(?:[-_]\d+)?\s*\|\s*\d+ files? synced \((\d+(?:\.\d+)?) ?(ms|s)\)/;
+  const syncedRe = /^(?:[\d:.]+ )?web(?:[-_]\d+)?\s*\|\s*\d+ files? synced \((\d+(?:\.\d+)?) ?(ms|s)\)/;
   const saidAt = []; // ms from the save to devspace's "synced" line
 
   const devspaceSample = baselineOnly
@@ -460,7 +462,7 @@ async function benchRebuild() {
     session = await upAttached(project);
     await waitHttp(port, '/index.html');
   }
-  const rebuiltRe = /^site(?:[-_]\d+)?\s*\|\s*rebuilt and restarted \((\d+(?:\.\d+)?) ?(ms|s)\)/;
+  const rebuiltRe = /^(?:[\d:.]+ )?site(?:[-_]\d+)?\s*\|\s*rebuilt and restarted \((\d+(?:\.\d+)?) ?(ms|s)\)/;
   const stepTimes = { build: [], rm: [], run: [], served: [] };
   const phases = { first: [], said: [] }; // ms from the save to devspace's first output line / its "rebuilt" line
   const baselineScript = async () => {
@@ -549,7 +551,7 @@ function generateTree(dir) {
  * once and one second later, and stops it. Returns { readyMs, rss, hwm, rss1s, hwm1s } or throws.
  */
 async function watchReady(session, label) {
-  const line = await session.waitFor(/^watching /, { timeoutMs: readyTimeoutMs });
+  const line = await session.waitFor(WATCHING, { timeoutMs: readyTimeoutMs });
   if (!line) throw new Error(`${label} printed no "watching " line within ${readyTimeoutMs / 1000}s:\n${tail(session)}`);
   const readyMs = line.t - session.t0;
   const first = memoryOf(session.child.pid);

@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inkPatches } from './ink-patches.mjs';
 
 /**
  * Self-contained libraries that only some commands use, bundled into files of their own. Even
@@ -23,9 +24,15 @@ import { fileURLToPath } from 'node:url';
  * TWICE_OK: stateless, with no class that an instanceof could tell apart.
  *   dockerode: the engine commands (src/engine/connect.ts).
  *   execa: push, for git and Docker credential helpers (src/cli/push-command.ts).
- *   chokidar: watch (src/watch/watcher.ts).
+ *   chokidar: watch --poll only (src/watch/watcher.ts; inotify watching is directory-watcher.ts).
+ *   @kubernetes/client-node: deploy, delete, scale, ps/logs --context (src/k8s/cluster/), as
+ *   dist/kubernetes-client.cjs.
+ *   react, react/jsx-runtime, ink: the terminal UI of `up` (src/ui/tui/), loaded only when it is
+ *   shown; ink takes react from react.cjs (one React, or hooks break). See scripts/ink-patches.mjs.
+ * A name with a slash is bundled as dist/<name with - for />.cjs.
  */
-const APART = ['dockerode', 'execa', 'chokidar'];
+const APART = ['dockerode', 'execa', 'chokidar', 'react', 'react/jsx-runtime', 'ink', '@kubernetes/client-node'];
+const apartFile = (name) => (name === '@kubernetes/client-node' ? 'kubernetes-client' : name.replace(/\//g, '-'));
 /** Shared by dockerode and src/build/context.ts: a pure function of the ignore patterns. */
 const TWICE_OK = ['node_modules/@balena/dockerignore/'];
 
@@ -45,11 +52,35 @@ const trimDockerode = {
   },
 };
 
+/**
+ * @kubernetes/client-node's `cp` (tar-fs, and through it tar-stream, which the CLI bundles for build
+ * contexts) is never used by devspace: a stand-in that says so keeps tar-stream out of its bundle.
+ * @type {import('esbuild').Plugin}
+ */
+const trimKubernetesClient = {
+  name: 'trim-kubernetes-client',
+  setup(b) {
+    b.onResolve({ filter: /^tar-fs$/ }, (args) => (/[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer) ? { path: 'tar-fs', namespace: 'no-tar-fs' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-tar-fs' }, () => ({
+      contents: "const no = () => { throw new Error('devspace does not bundle tar-fs: @kubernetes/client-node cp is not available'); };\nmodule.exports = { pack: no, extract: no };",
+      loader: 'js',
+    }));
+  },
+};
+
 /** `import … from 'dockerode'` becomes `require('./dockerode.cjs')`. @type {import('esbuild').Plugin} */
 const requireApart = {
   name: 'require-apart',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${APART.join('|')})$`) }, (args) => ({ path: `./${args.path}.cjs`, external: true }));
+    b.onResolve({ filter: new RegExp(`^(${APART.join('|')})$`) }, (args) => ({ path: `./${apartFile(args.path)}.cjs`, external: true }));
+  },
+};
+
+/** In the libraries' build: ink (and react-reconciler) take react from react.cjs rather than a copy of their own. @type {import('esbuild').Plugin} */
+const reactApart = {
+  name: 'react-apart',
+  setup(b) {
+    b.onResolve({ filter: /^react(\/jsx-runtime)?$/ }, (args) => (args.pluginData === 'apart-entry' ? undefined : { path: `./${apartFile(args.path)}.cjs`, external: true }));
   },
 };
 
@@ -58,7 +89,7 @@ const apartEntries = {
   name: 'apart-entries',
   setup(b) {
     b.onResolve({ filter: /^apart:/ }, async (args) => {
-      const resolved = await b.resolve(args.path.slice('apart:'.length), { kind: 'import-statement', resolveDir: root });
+      const resolved = await b.resolve(args.path.slice('apart:'.length), { kind: 'import-statement', resolveDir: root, pluginData: 'apart-entry' });
       return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
     });
   },
@@ -194,7 +225,8 @@ for (let round = 1; ; round++) {
   }
   if (round === 5) throw new Error('scripts/build.mjs: the modules shared by dist/devspace.cjs and dist/commands.cjs did not settle');
 }
-const libraries = await build({ ...common, entryPoints: APART.map((name) => ({ in: `apart:${name}`, out: name })), plugins: [apartEntries, trimDockerode] });
+// NODE_ENV: React's production build (the development one is several times larger and slower).
+const libraries = await build({ ...common, entryPoints: APART.map((name) => ({ in: `apart:${name}`, out: apartFile(name) })), define: { 'process.env.NODE_ENV': '"production"' }, plugins: [apartEntries, reactApart, inkPatches, trimDockerode, trimKubernetesClient] });
 const inLibraries = filesOf(libraries.metafile);
 const copied = [...filesOf(main.metafile), ...filesOf(commands.metafile)].map(key).filter((file) => inLibraries.has(resolve(root, file)) && !TWICE_OK.some((ok) => file.startsWith(ok)));
 if (copied.length > 0) throw new Error(`in a bundle of APART and in the CLI's: ${copied.join(', ')}`);

@@ -32,13 +32,6 @@ export class UserError extends Error {
   }
 }
 
-/** A command the user asked for that devspace does not do yet. Exit code 2. */
-export class NotImplementedError extends UserError {
-  constructor(command: string, issue: string) {
-    super(`devspace ${command} is not implemented yet`, [`It arrives with "${issue}".`], [], 2);
-  }
-}
-
 /**
  * A service that did not come up: exited, unhealthy, or not ready in time. A user-level failure
  * (exit code 1) that carries the service's last log lines, since they usually say why.

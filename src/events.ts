@@ -28,6 +28,10 @@ export type DevspaceEvent =
   | { type: 'watching'; services: string[]; paths: number; poll: boolean }
   | { type: 'watch'; service: string; action: WatchOutcome; durationMs: number; paths: string[]; files?: number; deleted?: number; command?: string; exitCode?: number; output?: string[] }
   | { type: 'watch-failed'; service?: string; action: 'sync' | 'rebuild' | 'restart' | 'exec' | 'reload'; message: string; next: string }
+  // deploy (src/k8s/)
+  | { type: 'k8s-object'; kind: string; name: string; namespace?: string; action: K8sObjectAction; manager?: string }
+  | { type: 'image-load'; service: string; image: string; nodes: string[]; skipped: boolean; durationMs: number }
+  | { type: 'rollout'; service: string; workload: string; state: RolloutState; desired: number; updated: number; ready: number; available: number; message: string; reason?: string; pod?: string; logs?: string[] }
   // anything else worth a line
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string };
 
@@ -37,6 +41,12 @@ export type DevspaceEvent =
  * the compose file changed and the project converged (service is empty).
  */
 export type WatchOutcome = 'synced' | 'rebuilt' | 'unchanged' | 'restarted' | 'exec' | 'reloaded';
+
+/** created/configured/unchanged: server-side apply; pruned: applied before, no longer rendered; deleted: `devspace delete`. */
+export type K8sObjectAction = 'created' | 'configured' | 'unchanged' | 'pruned' | 'deleted' | 'conflict';
+
+/** progressing: not all new replicas ready; ready: rolled out; failed: a reason (CrashLoopBackOff, deadline…); rolled-back. */
+export type RolloutState = 'progressing' | 'ready' | 'failed' | 'rolled-back';
 
 export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'stop' | 'remove' | 'scale-down' | 'orphan';
 

@@ -57,3 +57,26 @@ export function projectFilter(project: string, service?: string): { label: strin
   if (service !== undefined) label.push(`${LABELS.service}=${service}`);
   return { label };
 }
+
+/**
+ * Labels of what `deploy` creates on a cluster: the recommended app.kubernetes.io set plus our
+ * project (and environment) label, through which `delete` and pruning find our objects. Selectors
+ * use only `app.kubernetes.io/name` + `app.kubernetes.io/instance` (stable: a selector is immutable).
+ */
+export const K8S_LABELS = {
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  version: 'app.kubernetes.io/version',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+  project: LABELS.project,
+  environment: 'dev.devspace.environment',
+} as const;
+
+/** The label selector (`a=b,c=d`) of everything `deploy` applied for a project (and environment). */
+export function k8sProjectSelector(project: string, environment?: string): string {
+  const parts = [`${K8S_LABELS.managedBy}=${MANAGED_BY}`, `${K8S_LABELS.project}=${project}`];
+  if (environment !== undefined) parts.push(`${K8S_LABELS.environment}=${environment}`);
+  return parts.join(',');
+}

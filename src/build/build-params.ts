@@ -50,14 +50,19 @@ export function unsupportedBuildOptions(serviceName: string, service: Service): 
   return { errors, warnings };
 }
 
-/** The engine parameters for one build (labels include the digest and the project's labels). */
+/**
+ * The engine parameters for one build. Our labels on an image are only the two we read back: the
+ * project (`down --rmi local` finds images by it) and the build digest (the build cache). The
+ * classic builder turns each API label into a LABEL step of its own, with an intermediate
+ * container (~65 ms each on the CI machine), so every label is paid on each rebuild.
+ */
 export function imageBuildParams(input: {
   service: Service;
   image: string;
   dockerfile: string;
   args: Record<string, string>;
   digest: string;
-  projectLabels: Record<string, string>;
+  project: string;
   noCache: boolean;
   pull: boolean;
 }): ImageBuildParams {
@@ -68,7 +73,7 @@ export function imageBuildParams(input: {
     dockerfile: input.dockerfile,
     tags,
     buildargs: input.args,
-    labels: { ...(build.labels ?? {}), ...input.projectLabels, [LABELS.buildDigest]: input.digest },
+    labels: { ...(build.labels ?? {}), [LABELS.project]: input.project, [LABELS.buildDigest]: input.digest },
     nocache: input.noCache,
     pull: input.pull,
     ...(build.target !== undefined ? { target: build.target } : {}),

@@ -12,7 +12,7 @@ import type { Project } from '../compose/model.js';
 import type { ImageClient } from '../engine/images.js';
 import { ImageBuildError } from '../engine/images.js';
 import type { Emit } from '../events.js';
-import { LABELS, projectLabels } from '../labels.js';
+import { LABELS } from '../labels.js';
 import { imageBuildParams, resolveBuildArgs, unsupportedBuildOptions, buildPlatform } from './build-params.js';
 import { readBuildContext, type BuildContext } from './context.js';
 import { packContext as defaultPackContext } from './context-tar.js';
@@ -109,7 +109,7 @@ export async function buildServices(project: Project, options: BuildServicesOpti
 
     emit({ type: 'build-start', service: name, image });
     const started = Date.now();
-    const params = imageBuildParams({ service, image, dockerfile: context.dockerfile, args: args[name]!, digest, projectLabels: projectLabels(project.name), noCache, pull });
+    const params = imageBuildParams({ service, image, dockerfile: context.dockerfile, args: args[name]!, digest, project: project.name, noCache, pull });
     const pack = options.packContext ?? defaultPackContext;
     let imageId: string;
     try {

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { CommandFailedError, ServiceFailedError, UserError, type Diagnostic } from '../errors.js';
+import { InterruptedError } from './interrupts.js';
 
 export interface FormattedError {
   text: string;
@@ -39,10 +40,48 @@ export function formatError(error: unknown, cwd: string): FormattedError {
     for (const step of error.nextSteps) lines.push(`  → ${step}`);
     return { text: lines.join('\n') + '\n', exitCode: error.exitCode > 0 && error.exitCode < 126 ? error.exitCode : 1 };
   }
+  // Ctrl-C or SIGTERM (e.g. `timeout`) during a command that stops on its signal: not a bug.
+  if (error instanceof InterruptedError || (error instanceof Error && error.name === 'AbortError' && error.cause instanceof InterruptedError)) {
+    return { text: 'interrupted: stopped before it finished\n', exitCode: 130 };
+  }
+  const unreachable = unreachableApiServer(error);
+  if (unreachable) return formatError(unreachable, cwd);
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   const text =
     `internal error: devspace hit a bug it did not expect.\n` +
     `${stack}\n` +
     `  → Please report it with the command you ran and this output.\n`;
   return { text, exitCode: 70 };
+}
+
+/**
+ * A request of the Kubernetes client that never got an answer (node-fetch's FetchError of type
+ * `system`: connection refused, unknown host, timeout, a certificate the kubeconfig does not
+ * trust), anywhere in the cause chain. Any command that talks to a cluster can meet it, and it is
+ * the user's to fix (the cluster is down, or the context points elsewhere), not a bug: a UserError
+ * naming the server the request went to.
+ */
+export function unreachableApiServer(error: unknown): UserError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const fetchError = e as Error & { type?: unknown; code?: unknown };
+    if (fetchError.name !== 'FetchError' || fetchError.type !== 'system') continue;
+    const url = /request to (\S+) failed/.exec(fetchError.message)?.[1];
+    let server = 'the Kubernetes API server';
+    if (url) {
+      try {
+        server = `the Kubernetes API server ${new URL(url).origin}`;
+      } catch {
+        // keep the generic name
+      }
+    }
+    const reason = /, reason: (.*)$/s.exec(fetchError.message)?.[1]?.trim() ?? (typeof fetchError.code === 'string' ? fetchError.code : fetchError.message);
+    const certificate = typeof fetchError.code === 'string' && /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY/.test(fetchError.code);
+    return new UserError(`cannot reach ${server}: ${reason}`, [
+      certificate
+        ? "The server's certificate is not the one the kubeconfig expects: check the cluster's certificate-authority-data (or get a fresh kubeconfig from the cluster)."
+        : 'Check that the cluster is running and that the context points at it: kubectl cluster-info',
+      'Pick another cluster with --context (kubectl config get-contexts lists them) or --kubeconfig.',
+    ]);
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 /**
  * Ctrl-C for long-running commands: the first interrupt asks for a graceful stop (an
  * AbortSignal the stages watch), the second forces. Handlers are removed when the command ends,
@@ -13,6 +14,9 @@ export interface Interrupts {
 
 export function watchInterrupts(onFirst: () => void = () => {}): Interrupts {
   const controller = new AbortController();
+  // Every concurrent wait listens to it (a rollout per service, a log stream per container):
+  // 50 services are 50 listeners, not a leak, and Node's warning at 11 would reach the user.
+  setMaxListeners(0, controller.signal);
   let force: (() => void) | undefined;
   const handler = () => {
     if (!controller.signal.aborted) {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { NotImplementedError, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { addGlobalOptions, globalOptions } from './global-options.js';
 import { VERSION } from './version.js';
 
@@ -13,13 +13,6 @@ export interface Io {
   isTTY?: boolean;
 }
 
-const ISSUE_K8S = 'Promote to Kubernetes';
-
-function placeholder(name: string, issue: string) {
-  return () => {
-    throw new NotImplementedError(name, issue);
-  };
-}
 
 /** Builds the command tree. Actions load their stage lazily so start-up stays fast. */
 export function buildProgram(io: Io): Command {
@@ -37,8 +30,8 @@ Environment:
   COMPOSE_FILE, COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, COMPOSE_PATH_SEPARATOR,
   COMPOSE_DISABLE_ENV_FILE, DOCKER_HOST, DOCKER_CONFIG, KUBECONFIG, NO_COLOR
 
-Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implemented yet,
-            70 internal error (a bug in devspace: please report it)`,
+Exit codes: 0 success, 1 user error (bad input, failed service, failed rollout),
+            70 internal error (a bug in devspace: please report it), 130 interrupted`,
   );
 
   program
@@ -116,43 +109,71 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
     });
   program
     .command('deploy')
+    .argument('[services...]', 'services to deploy, with their dependencies (default: all enabled)')
     .description('build, push or load images, apply manifests and wait for the rollout')
-    .option('--context <context>', 'kubeconfig context')
-    .option('--kubeconfig <path>', 'kubeconfig file')
-    .option('-n, --namespace <namespace>', 'namespace')
+    .option('--context <context>', 'kubeconfig context (default: x-devspace.kubernetes.context, else the current context)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)')
+    .option('-n, --namespace <namespace>', 'namespace (default: x-devspace, else the project name)')
     .option('--env <environment>', 'environment overlay from x-devspace.environments')
-    .option('--timeout <seconds>', 'rollout deadline')
+    .option('--registry <registry>', 'registry to push to, over x-devspace.registry')
+    .option('--timeout <seconds>', 'rollout deadline per service')
     .option('--rollback-on-failure', 'roll back a Deployment whose rollout fails')
     .option('--force-conflicts', 'take over fields owned by another field manager')
-    .action(placeholder('deploy', ISSUE_K8S));
+    .action(async (services: string[], opts, cmd: Command) => {
+      const { runDeploy } = await import('./deploy-command.js');
+      await runDeploy(services, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('render')
     .description('print or write the Kubernetes manifests without applying them')
-    .option('--env <environment>', 'environment overlay')
-    .option('-o, --output <dir>', 'write files to this directory')
-    .option('--helm', 'write a Helm chart')
-    .option('--show-secrets', 'print Secret values')
-    .action(placeholder('render', ISSUE_K8S));
+    .option('--env <environment>', 'environment overlay from x-devspace.environments')
+    .option('-n, --namespace <namespace>', 'namespace (default: x-devspace, else the project name)')
+    .option('-o, --output <dir>', 'write one file per object to this directory')
+    .option('--helm', 'write a Helm chart (values for image tags and replicas) to --output')
+    .option('--show-secrets', 'print Secret values instead of hiding them')
+    .action(async (opts, cmd: Command) => {
+      const { runRender } = await import('./render-command.js');
+      await runRender({ ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('delete')
     .description('remove what deploy applied, found by label')
     .option('--context <context>', 'kubeconfig context')
+    .option('--kubeconfig <path>', 'kubeconfig file')
     .option('-n, --namespace <namespace>', 'namespace')
-    .action(placeholder('delete', ISSUE_K8S));
+    .option('--env <environment>', 'environment overlay from x-devspace.environments')
+    .action(async (opts, cmd: Command) => {
+      const { runDelete } = await import('./delete-command.js');
+      await runDelete({ ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('scale')
     .argument('<service=replicas...>', 'for example front=5')
     .description('scale services on the cluster')
     .option('--context <context>', 'kubeconfig context')
-    .action(placeholder('scale', ISSUE_K8S));
+    .option('--kubeconfig <path>', 'kubeconfig file')
+    .option('-n, --namespace <namespace>', 'namespace')
+    .option('--env <environment>', 'environment overlay from x-devspace.environments')
+    .option('--timeout <seconds>', 'rollout deadline per service')
+    .option('--force-conflicts', 'take over spec.replicas when another field manager owns it')
+    .action(async (pairs: string[], opts, cmd: Command) => {
+      const { runScale } = await import('./scale-command.js');
+      await runScale(pairs, { ...globalOptions(cmd), ...opts }, io);
+    });
   program
     .command('ps')
     .argument('[services...]', 'services (default: all)')
     .description("status of the project's containers (found by label)")
     .option('-a, --all', 'include stopped containers')
     .option('--context <context>', 'show the cluster side')
+    .option('--kubeconfig <path>', 'kubeconfig file (with --context)')
+    .option('-n, --namespace <namespace>', 'namespace (with --context; default: x-devspace, else the project name)')
+    .option('--env <environment>', 'environment overlay from x-devspace.environments (with --context)')
     .action(async (services: string[], opts, cmd: Command) => {
-      if (opts.context) throw new NotImplementedError('ps --context', ISSUE_K8S);
+      if (opts.context) {
+        const { runClusterPs } = await import('./cluster-status-command.js');
+        return runClusterPs(services, { ...globalOptions(cmd), ...opts }, io);
+      }
       const { runPs } = await import('./ps-command.js');
       await runPs(services, { ...globalOptions(cmd), ...opts }, io);
     });
@@ -165,8 +186,14 @@ Exit codes: 0 success, 1 user error (bad input, failed service), 2 not implement
     .option('--since <time>', 'only logs since this time (RFC 3339, Unix seconds, or a duration such as 10m)')
     .option('-t, --timestamps', 'show timestamps')
     .option('--context <context>', 'show the cluster side')
+    .option('--kubeconfig <path>', 'kubeconfig file (with --context)')
+    .option('-n, --namespace <namespace>', 'namespace (with --context; default: x-devspace, else the project name)')
+    .option('--env <environment>', 'environment overlay from x-devspace.environments (with --context)')
     .action(async (services: string[], opts, cmd: Command) => {
-      if (opts.context) throw new NotImplementedError('logs --context', ISSUE_K8S);
+      if (opts.context) {
+        const { runClusterLogs } = await import('./cluster-status-command.js');
+        return runClusterLogs(services, { ...globalOptions(cmd), ...opts }, io);
+      }
       const { runLogs } = await import('./logs-command.js');
       await runLogs(services, { ...globalOptions(cmd), ...opts }, io);
     });

@@ -8,9 +8,10 @@ import { execa } from 'execa';
 import { ImageClient } from '../engine/images.js';
 import { UserError } from '../errors.js';
 import { RegistryClient } from '../registry/client.js';
-import { CredentialStore, dockerConfigPath, type Runner } from '../registry/credentials.js';
+import { CredentialStore, dockerConfigPath, type Credentials, type Runner } from '../registry/credentials.js';
+import { formatReference } from '../registry/reference.js';
 import { pushImage, type PushResult } from '../registry/push.js';
-import { recordPushes } from '../registry/state.js';
+import { readPushState, recordPushes } from '../registry/state.js';
 import { projectSettings } from '../compose/x-devspace.js';
 import { environmentSettings, targetRepository } from '../registry/targets.js';
 import { gitState } from '../tag/git.js';
@@ -57,14 +58,35 @@ export async function runPush(names: string[], opts: PushOptions, io: Io, run: R
   const git: GitState | undefined = needsGit(policy) ? await gitState(project.working_dir, run) : undefined;
 
   const emit = rendererFor(opts, io, services);
-  const { docker } = await openEngineFromOptions(opts, io);
+  const home = io.env['HOME'] ?? homedir();
+  // One client per registry, connecting (and asking) while the engine is opened and the builds
+  // are checked (RegistryClient.warmUp, prefetch).
+  const store = new CredentialStore(dockerConfigPath(io.env, home), run);
+  const clients = new Map<string, { client: RegistryClient; credentials: Credentials | undefined }>();
+  const lastPush = readPushState(project.working_dir).services;
+  for (const registry of new Set([...repositories.values()].map((r) => r.registry))) {
+    const credentials = await store.get(registry);
+    const client = new RegistryClient(registry, credentials);
+    const mine = services.filter((s) => repositories.get(s)!.registry === registry);
+    // The tags of the last push are likely this push's too (unchanged inputs): ask for them now;
+    // those requests open the connections. With no last push, open them for the questions to come.
+    let asked = 0;
+    for (const s of mine) {
+      const target = repositories.get(s)!;
+      const repo = `${formatReference({ registry: target.registry, repository: target.repository })}:`;
+      const last = lastPush[s]?.image;
+      if (!last?.startsWith(repo)) continue;
+      client.prefetch(target.repository, last.slice(repo.length));
+      asked++;
+    }
+    if (asked === 0) client.warmUp(Math.min(PARALLEL, mine.length));
+    clients.set(registry, { client, credentials });
+  }
   const interrupts = watchInterrupts(() => emit({ type: 'message', level: 'info', text: 'stopping… (press Ctrl-C again to force)' }));
   try {
-    const home = io.env['HOME'] ?? homedir();
+    const { docker } = await openEngineFromOptions(opts, io);
     const built = await buildWithSavedHashes(project, { images: new ImageClient(docker), emit, services, env: io.env, signal: interrupts.signal }, home);
-    const store = new CredentialStore(dockerConfigPath(io.env, home), run);
     const date = new Date();
-    const clients = new Map<string, RegistryClient>();
     const queue = [...services];
     const results: PushResult[] = [];
     const worker = async () => {
@@ -72,9 +94,8 @@ export async function runPush(names: string[], opts: PushOptions, io: Io, run: R
         const image = built.get(service)!;
         const tag = renderTag(policy, { project: project.name, service, digest: image.digest, ...(git && { git }), date, env: io.env });
         const reference = { ...repositories.get(service)!, tag };
-        const credentials = await store.get(reference.registry);
-        if (!clients.has(reference.registry)) clients.set(reference.registry, new RegistryClient(reference.registry, credentials));
-        results.push(await pushImage({ docker, emit, signal: interrupts.signal, credentials, client: clients.get(reference.registry)! }, { service, imageId: image.imageId, reference }));
+        const { client, credentials } = clients.get(reference.registry)!;
+        results.push(await pushImage({ docker, emit, signal: interrupts.signal, credentials, client }, { service, imageId: image.imageId, reference }));
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, services.length) }, worker));
@@ -82,6 +103,7 @@ export async function runPush(names: string[], opts: PushOptions, io: Io, run: R
     for (const r of results.sort((a, b) => a.service.localeCompare(b.service))) emit({ type: 'message', level: 'info', text: `${r.service}: ${r.pinned}` });
     emit({ type: 'message', level: 'info', text: `recorded in ${file}` });
   } finally {
+    for (const { client } of clients.values()) client.close();
     interrupts.dispose();
   }
 }

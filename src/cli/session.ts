@@ -45,9 +45,23 @@ export function selectServices(loaded: LoadedProject, names: string[]): string[]
   return names;
 }
 
+export type RendererKind = 'tui' | 'plain' | 'json';
+
+/**
+ * Chosen once, at start: JSON lines with --json; the terminal UI when both ends are a terminal
+ * (keys need stdin) and neither CI nor TERM=dumb says otherwise; plain lines else (pipes, CI).
+ */
+export function rendererKind(opts: GlobalOptions, io: Io, stdinIsTTY: boolean): RendererKind {
+  if (opts.json) return 'json';
+  if (io.isTTY !== true || !stdinIsTTY || io.env['CI'] !== undefined || io.env['TERM'] === 'dumb') return 'plain';
+  return 'tui';
+}
+
 /** Plain lines (coloured on a TTY without NO_COLOR) or JSON lines with --json. */
 export function rendererFor(opts: GlobalOptions, io: Io, services: string[]): Emit {
   if (opts.json) return jsonRenderer(io.stdout);
   const color = io.isTTY === true && io.env['NO_COLOR'] === undefined && io.env['CI'] === undefined;
-  return plainRenderer({ write: io.stdout, color, verbose: opts.verbose, services });
+  // Kept output (a pipe, a CI log) is read later: each line says when it happened.
+  const timestamps = io.isTTY !== true || io.env['CI'] !== undefined;
+  return plainRenderer({ write: io.stdout, color, verbose: opts.verbose, services, timestamps });
 }

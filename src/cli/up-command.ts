@@ -6,9 +6,10 @@
 import { homedir } from 'node:os';
 import type Docker from 'dockerode';
 import type { Project } from '../compose/model.js';
-import { killContainer, stopContainer } from '../engine/containers.js';
+import { killContainer, restartContainer, stopContainer } from '../engine/containers.js';
 import { ServiceFailedError, UserError } from '../errors.js';
 import type { Emit } from '../events.js';
+import type { Tui, TuiActions } from '../ui/tui/start-tui.js';
 import { converge, stopTimeout, withDependencies, type ImageRef } from '../run/converge.js';
 import { rollback, type Journal } from '../run/execute.js';
 import { streamProjectLogs } from '../run/logs.js';
@@ -16,14 +17,16 @@ import { dependencyOrder } from '../run/plan.js';
 import { observeProject, urlsOf } from '../run/snapshot.js';
 import { waitForService, type WaitCondition } from '../run/wait.js';
 import type { GlobalOptions } from './global-options.js';
-import { untilAborted, watchInterrupts, type Interrupts } from './interrupts.js';
+import { formatError } from './format-error.js';
+import { InterruptedError, untilAborted, watchInterrupts, type Interrupts } from './interrupts.js';
 import type { Io } from './main.js';
 import { prepareImages } from './images-step.js';
 import { replicaSpecFor } from './replica-spec.js';
 import { loadFromOptions } from './load-options.js';
-import { openEngineFromOptions, rendererFor, selectServices } from './session.js';
+import { openEngineFromOptions, rendererFor, rendererKind, selectServices } from './session.js';
 import type { WatchSession } from '../watch/watch-loop.js';
-import { scopeOf, startWatchSession } from './watch-session.js';
+import { rebuildOnRequest, scopeOf, startWatchSession } from './watch-session.js';
+import type { LoadedProject } from '../compose/model.js';
 
 export interface UpOptions extends GlobalOptions {
   detach?: boolean;
@@ -51,7 +54,18 @@ export async function runUp(names: string[], opts: UpOptions, io: Io): Promise<v
   const selected = selectServices(loaded, names);
   const services = opts.deps === false ? selected : withDependencies(project, selected);
   const waitTimeoutMs = parseSeconds(opts.waitTimeout, '--wait-timeout', DEFAULT_WAIT_TIMEOUT_S) * 1000;
-  const emit = rendererFor(opts, io, services);
+  // The terminal UI when both ends are a terminal (not for --detach, which returns at once).
+  const tui = !opts.detach && rendererKind(opts, io, process.stdin.isTTY === true) === 'tui' ? await startUpTui(project, services, io) : undefined;
+  const emit = tui?.tui.emit ?? rendererFor(opts, io, services);
+  try {
+    return await upWith(names, opts, io, loaded, services, waitTimeoutMs, emit, tui?.controls);
+  } finally {
+    await tui?.tui.stop();
+  }
+}
+
+async function upWith(names: string[], opts: UpOptions, io: Io, loaded: LoadedProject, services: string[], waitTimeoutMs: number, emit: Emit, controls?: UiControls): Promise<void> {
+  const { project } = loaded;
   const { docker } = await openEngineFromOptions(opts, io);
 
   const interrupts = watchInterrupts(() => emit({ type: 'message', level: 'info', text: 'stopping… (press Ctrl-C again to force)' }));
@@ -79,16 +93,110 @@ export async function runUp(names: string[], opts: UpOptions, io: Io): Promise<v
       throw new UserError('interrupted: start-up was rolled back; containers of this run were removed', [], [], 130);
     }
     if (opts.detach) return summarise(docker, project, services, emit);
+    if (controls) {
+      const snapshot = await observeProject(docker, project.name);
+      for (const s of services) controls.setUrls(s, snapshot.containers.filter((c) => c.service === s).flatMap(urlsOf));
+    }
     // Nothing to watch (no develop.watch, no build section): attached mode ends when the containers do.
     const scope = opts.watch === false ? undefined : await scopeOf(loaded, services);
     const watch =
       scope && scope.triggers.length > 0
-        ? (onContainers: (services: string[]) => void) => startWatchSession({ docker, emit, io, opts, names, loaded, scope, signal: interrupts.signal, waitTimeoutMs, onContainers })
+        ? (onContainers: (services: string[]) => void) => startWatchSession({ docker, emit, io, opts, names, loaded, scope, signal: interrupts.signal, waitTimeoutMs, onContainers, onLoaded: (next) => (current = next) })
         : undefined;
-    await attach(docker, project, services, emit, interrupts, startedAt, watch);
+    let current = loaded;
+    const attached = attach(docker, project, services, emit, interrupts, startedAt, watch, controls !== undefined);
+    if (controls) {
+      const request = () => ({ docker, emit, io, loaded: current, signal: interrupts.signal, waitTimeoutMs, onContainers: attached.follow });
+      controls.bind({
+        rebuild: (service) => rebuildOnRequest(request(), service),
+        restart: async (service) => {
+          const snapshot = await observeProject(docker, project.name);
+          const containers = snapshot.containers.filter((c) => c.service === service);
+          if (containers.length === 0) throw new Error(`${service} has no containers to restart`);
+          await Promise.all(containers.map((c) => restartContainer(docker, c.id)));
+          for (const c of containers) emit({ type: 'container', service, name: c.name, action: 'start', cause: 'restarted from the terminal UI' });
+          attached.follow([service]);
+          await waitForService({ docker, emit, signal: interrupts.signal }, service, containers.map((c) => c.id), 'ready', waitTimeoutMs);
+        },
+        toggleWatch: attached.toggleWatch,
+        deploy: async () => {
+          const { deployProject, timeoutSeconds } = await import('./deploy-command.js');
+          const started = Date.now();
+          const seconds = timeoutSeconds(undefined, current);
+          const outcome = await deployProject({ loaded: current, services: names, ...(seconds !== undefined && { timeoutSeconds: seconds }), env: io.env, homeDir: io.env['HOME'] ?? homedir(), cwd: io.cwd, emit, signal: interrupts.signal, openEngine: () => openEngineFromOptions(opts, io) });
+          const ready = outcome.results.map((r) => `${r.service} ${r.ready}/${r.desired}`).join(', ');
+          emit({ type: 'message', level: 'info', text: `deployed ${outcome.rendered.project} to ${outcome.contextName}/${outcome.rendered.namespace} in ${((Date.now() - started) / 1000).toFixed(1)} s${ready ? ` (ready: ${ready})` : ''}` });
+        },
+      });
+    }
+    await attached.done;
   } finally {
     interrupts.dispose();
   }
+}
+
+interface UiControls {
+  setUrls(service: string, urls: string[]): void;
+  bind(actions: Omit<TuiActions, 'open' | 'quit'>): void;
+}
+
+/**
+ * Starts the terminal UI for `up`. Its keys act through functions bound once the engine is open
+ * and the services run (until then they say so); q quits exactly as Ctrl-C does: through SIGINT,
+ * so the same handler stops the services (and a second q or Ctrl-C forces).
+ */
+async function startUpTui(project: Project, services: string[], io: Io): Promise<{ tui: Tui; controls: UiControls }> {
+  // Ink's colours (chalk) ignore NO_COLOR and read FORCE_COLOR once, when Ink loads, which is next.
+  if (io.env['NO_COLOR'] !== undefined) process.env['FORCE_COLOR'] = '0';
+  const { startTui } = await import('../ui/tui/start-tui.js');
+  let bound: Omit<TuiActions, 'open' | 'quit'> | undefined;
+  const ready = () => {
+    if (!bound) throw new Error('not ready yet: the services are starting');
+    return bound;
+  };
+  // Failures read as on the command line (message, then → next steps), without "error: ".
+  const described = async <T>(action: () => Promise<T>, hint?: string): Promise<T> => {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof InterruptedError || (error instanceof Error && error.name === 'AbortError')) throw new Error('stopped: devspace is quitting');
+      const text = formatError(error, io.cwd).text.replace(/^error: /, '').trimEnd();
+      throw new Error(error instanceof UserError && hint ? `${text}\n  → ${hint}` : text);
+    }
+  };
+  const actions: TuiActions = {
+    rebuild: (service) => described(() => ready().rebuild(service)),
+    restart: (service) => described(() => ready().restart(service)),
+    toggleWatch: () => described(() => ready().toggleWatch()),
+    // `up` has no deploy flags: d deploys as `devspace deploy` without any would.
+    deploy: () => described(() => ready().deploy(), 'd deploys with the compose file\'s settings (x-devspace.registry, x-devspace.kubernetes.context) and KUBECONFIG; for flags such as --registry or --context run devspace deploy in another terminal.'),
+    open: (url) => openUrl(url, io),
+    quit: () => void process.kill(process.pid, 'SIGINT'),
+  };
+  const tui = startTui({
+    title: `devspace up · ${project.name}`,
+    services: services.map((name) => ({ name, image: project.services[name]?.image ?? '', dependsOn: Object.keys(project.services[name]?.depends_on ?? {}) })),
+    actions,
+  });
+  return {
+    tui,
+    controls: {
+      setUrls: (service, urls) => tui.setServiceInfo({ name: service, urls }),
+      bind: (a) => void (bound = a),
+    },
+  };
+}
+
+/** Opens a URL with the desktop's opener; a missing opener is a message in the UI, not a crash. */
+async function openUrl(url: string, io: Io): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, [url], { stdio: 'ignore', detached: true, env: io.env });
+    child.once('error', (error: NodeJS.ErrnoException) => reject(new Error(error.code === 'ENOENT' ? `${command} is not installed; open ${url} yourself` : error.message)));
+    child.once('exit', (code) => (code === 0 || code === null ? resolve() : reject(new Error(`${command} exited with code ${code}; open ${url} yourself`))));
+    child.unref();
+  });
 }
 
 /** Conditions for --detach: ready (healthy where there is a healthcheck), or completed for one-shot dependencies. */
@@ -113,11 +221,42 @@ async function summarise(docker: Docker, project: Project, services: string[], e
   }
 }
 
+interface Attached {
+  /** Resolves when attached mode ends (containers exited, or Ctrl-C / q stopped them). */
+  done: Promise<void>;
+  /** Follows the logs of containers created or restarted since (a rebuild, a restart). */
+  follow(services: string[]): void;
+  /** Stops or restarts file watching; whether it is on now. */
+  toggleWatch(): Promise<boolean>;
+}
+
 /**
  * Attached mode: logs until every container has exited, or until Ctrl-C stops them. While
- * watching, containers that a rebuild or reload creates are followed too, and only Ctrl-C ends it.
+ * watching (or with the terminal UI: `untilQuit`), containers that a rebuild, restart or reload
+ * creates are followed too, and only Ctrl-C (or q) ends it.
  */
-async function attach(docker: Docker, project: Project, services: string[], emit: Emit, interrupts: Interrupts, since: number, watch?: (onContainers: (services: string[]) => void) => Promise<WatchSession>): Promise<void> {
+function attach(docker: Docker, project: Project, services: string[], emit: Emit, interrupts: Interrupts, since: number, watch: ((onContainers: (services: string[]) => void) => Promise<WatchSession>) | undefined, untilQuit: boolean): Attached {
+  let following: ((services: string[]) => void) | undefined;
+  let toggle: (() => Promise<boolean>) | undefined;
+  const done = attachLoop(docker, project, services, emit, interrupts, since, watch, untilQuit, (f, t) => ((following = f), (toggle = t)));
+  return {
+    done,
+    follow: (s) => following?.(s),
+    toggleWatch: () => (toggle ? toggle() : Promise.reject(new Error('not attached yet'))),
+  };
+}
+
+async function attachLoop(
+  docker: Docker,
+  project: Project,
+  services: string[],
+  emit: Emit,
+  interrupts: Interrupts,
+  since: number,
+  watch: ((onContainers: (services: string[]) => void) => Promise<WatchSession>) | undefined,
+  untilQuit: boolean,
+  expose: (follow: (services: string[]) => void, toggleWatch: () => Promise<boolean>) => void,
+): Promise<void> {
   const logsDone = new AbortController();
   const followed = new Set<string>();
   const resumeAt = new Map<string, number>();
@@ -148,21 +287,39 @@ async function attach(docker: Docker, project: Project, services: string[], emit
   }
   let stopping: Promise<void> | undefined;
   interrupts.signal.addEventListener('abort', () => (stopping = stopProject(docker, project, current, emit, interrupts, true)), { once: true });
-  if (watch) {
+  if (watch || untilQuit) {
     // Nobody awaits these streams while watching: a failure is said, not left to crash the process.
     const lost = (error: unknown) => {
       if (!logsDone.signal.aborted) emit({ type: 'message', level: 'error', text: `log stream lost: ${error instanceof Error ? error.message : String(error)}` });
     };
     initial.exits.catch(lost);
-    const session = await watch((next) => {
-      current = next;
+    const onContainers = (next: string[]) => {
+      current = [...new Set([...current, ...next])];
       follow().then((f) => f.exits).catch(lost);
+    };
+    let session = watch ? await watch(onContainers) : undefined;
+    let toggling = Promise.resolve(false);
+    expose(onContainers, () => {
+      toggling = toggling.then(async () => {
+        if (!watch) throw new Error('nothing to watch: no service has develop.watch or a build section');
+        if (session) {
+          const stopping = session;
+          session = undefined;
+          await stopping.stop();
+          return false;
+        }
+        session = await watch(onContainers);
+        return true;
+      });
+      return toggling;
     });
     await untilAborted(interrupts.signal);
-    await session.stop();
+    await toggling.catch(() => undefined);
+    await session?.stop();
     logsDone.abort();
     return stopping;
   }
+  expose(() => undefined, () => Promise.reject(new Error('nothing to watch')));
   const exits = await initial.exits;
   logsDone.abort();
   if (stopping) return stopping;

@@ -34,6 +34,8 @@ export interface WatchSessionInput {
   waitTimeoutMs: number;
   /** Called after containers of a service were created or replaced (attached mode follows their logs). */
   onContainers?: (services: string[]) => void;
+  /** Called with the project after a reload of the compose file (the terminal UI's keys act on it). */
+  onLoaded?: (loaded: LoadedProject) => void;
 }
 
 export async function scopeOf(loaded: LoadedProject, services: string[]): Promise<WatchScope> {
@@ -86,9 +88,40 @@ export async function startWatchSession(input: WatchSessionInput): Promise<Watch
         journal(),
       );
       loaded = next;
+      input.onLoaded?.(next);
       input.onContainers?.(services);
       return scopeOf(next, services);
     },
   });
   return session;
+}
+
+export interface RebuildRequest {
+  docker: Docker;
+  emit: Emit;
+  io: Io;
+  loaded: LoadedProject;
+  signal: AbortSignal;
+  waitTimeoutMs: number;
+  onContainers?: (services: string[]) => void;
+}
+
+/**
+ * A rebuild the user asked for (the terminal UI's `r`): unlike a watch rule's, it builds even when
+ * the inputs look unchanged and recreates the service's containers, then waits until they are ready.
+ */
+export async function rebuildOnRequest(input: RebuildRequest, service: string): Promise<void> {
+  const { docker, emit, io, signal } = input;
+  const { project } = input.loaded;
+  if (!project.services[service]) throw new Error(`service "${service}" is no longer in the compose file`);
+  const startedAt = Date.now();
+  const images = await prepareImages({ docker, emit, signal, project, services: [service], force: project.services[service]?.build !== undefined, env: io.env, home: io.env['HOME'] ?? homedir() });
+  const { result } = await converge(
+    { docker, emit, signal },
+    { project, services: [service], images, removeOrphans: false, forceRecreate: true, waitTimeoutMs: input.waitTimeoutMs, replicaSpec: replicaSpecFor(emit) },
+    { containers: [], networks: [], volumes: [] },
+  );
+  input.onContainers?.([service]);
+  await waitForService({ docker, emit, signal }, service, result.containers.get(service) ?? [], 'ready', input.waitTimeoutMs);
+  emit({ type: 'message', level: 'info', text: `${service} rebuilt and ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s` });
 }

@@ -32,6 +32,8 @@ export interface ContainerState {
   restartPolicy: string;
   oomKilled: boolean;
   error?: string;
+  /** When the engine last started it (ms since the epoch, by the engine's clock). */
+  startedAt?: number;
 }
 
 export async function inspectContainer(docker: Docker, id: string): Promise<ContainerState | undefined> {
@@ -53,6 +55,7 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Cont
     restartPolicy: info.HostConfig.RestartPolicy?.Name ?? '',
     oomKilled: info.State.OOMKilled,
     ...(info.State.Error ? { error: info.State.Error } : {}),
+    ...(info.State.StartedAt && !info.State.StartedAt.startsWith('0001') ? { startedAt: Date.parse(info.State.StartedAt) } : {}),
   };
 }
 
@@ -127,6 +130,7 @@ export async function streamLogs(docker: Docker, id: string, tty: boolean, optio
   if (!stream) return;
   await new Promise<void>((resolve) => {
     const finish = () => {
+      options.signal?.removeEventListener('abort', abort);
       splitter.end();
       resolve();
     };

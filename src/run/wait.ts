@@ -24,9 +24,17 @@ export interface WaitContext {
 
 const LOG_TAIL = 20;
 
+/**
+ * "ready" without a healthcheck: running for this long. A container that crashes right after it
+ * starts is reported as exited, not as up, whichever moment the first inspect happens to hit.
+ * Long-running containers pass at once (their start time is older); the engine's clock may differ
+ * from ours, so a start time in the future is measured from when we first saw it running.
+ */
+export const READY_STABLE_MS = 250;
+
 type Verdict = { done: true } | { done: false; failure?: string };
 
-function verdict(condition: WaitCondition, c: ContainerState): Verdict {
+function verdict(condition: WaitCondition, c: ContainerState, runningFor: number): Verdict {
   const exited = c.status === 'exited' || c.status === 'dead';
   if (condition === 'service_completed_successfully') {
     if (exited) return c.exitCode === 0 ? { done: true } : { done: false, failure: `exited with code ${c.exitCode}${c.oomKilled ? ' (out of memory)' : ''}` };
@@ -36,7 +44,10 @@ function verdict(condition: WaitCondition, c: ContainerState): Verdict {
   if (exited && !willRestart(c)) return { done: false, failure: `exited with code ${c.exitCode}${c.oomKilled ? ' (out of memory)' : ''}` };
   if (c.status === 'created' && c.error) return { done: false, failure: `could not start: ${c.error}` };
   const healthNeeded = condition === 'service_healthy' || (condition === 'ready' && c.health !== undefined);
-  if (!healthNeeded) return c.running && !c.restarting ? { done: true } : { done: false };
+  if (!healthNeeded) {
+    const stable = condition === 'service_started' || runningFor >= READY_STABLE_MS;
+    return c.running && !c.restarting && stable ? { done: true } : { done: false };
+  }
   if (condition === 'service_healthy' && c.health === undefined) {
     return { done: false, failure: 'has no healthcheck, but a dependency waits for it to be healthy' };
   }
@@ -69,6 +80,7 @@ export async function waitForService(ctx: WaitContext, service: string, containe
   const deadline = now() + timeoutMs;
   const reported = new Map<string, ServiceState>();
   const pending = new Set(containerIds);
+  const firstSeenRunning = new Map<string, number>();
   for (;;) {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
     for (const id of [...pending]) {
@@ -79,7 +91,11 @@ export async function waitForService(ctx: WaitContext, service: string, containe
         reported.set(id, state);
         ctx.emit({ type: 'service-state', service, container: c.name, state, ...(state === 'exited' ? { exitCode: c.exitCode } : {}) });
       }
-      const v = verdict(condition, c);
+      if (!c.running || c.restarting) firstSeenRunning.delete(id);
+      else if (!firstSeenRunning.has(id)) firstSeenRunning.set(id, now());
+      const since = firstSeenRunning.get(id);
+      const runningFor = since === undefined ? 0 : now() - Math.min(since, c.startedAt ?? since);
+      const v = verdict(condition, c, runningFor);
       if (v.done) pending.delete(id);
       else if (v.failure) throw await failure(ctx, service, id, `service "${service}" (${c.name}) ${v.failure}`, c.tty);
     }

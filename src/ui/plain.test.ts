@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DevspaceEvent } from '../events.js';
-import { jsonRenderer, plainRenderer } from './plain.js';
+import { clockTime, jsonRenderer, plainRenderer } from './plain.js';
+import { RECORDED } from './recorded-events.js';
 
 function render(events: DevspaceEvent[], options: { verbose?: boolean; color?: boolean } = {}): string {
   let out = '';
@@ -93,5 +94,37 @@ describe('watch events', () => {
     expect(render([{ type: 'watch', service: 'front', action: 'synced', durationMs: 5, paths: ['/p/a.js', '/p/b.js'], files: 2, deleted: 0 }], { verbose: true })).toBe(
       'front   | 2 files synced (5 ms)\n    /p/a.js\n    /p/b.js\n',
     );
+  });
+});
+
+describe('the recorded run (the same events as the JSON and terminal renderers get)', () => {
+  const run = (options: { color: boolean; timestamps?: boolean }) => {
+    let out = '';
+    let ms = Date.UTC(2026, 11, 1, 11, 37, 30, 0);
+    const emit = plainRenderer({ write: (t) => (out += t), verbose: false, services: ['front', 'back'], ...options, now: () => new Date((ms += 5)) });
+    RECORDED.forEach(emit);
+    return out;
+  };
+
+  it('prints service-prefixed lines without any escape sequence when colour is off', () => {
+    const out = run({ color: false });
+    expect(out).not.toContain('\x1b');
+    expect(out).toContain('back    | voting-app-back-1 healthy\n');
+    expect(out).toContain('front   | build failed at Step 3/6 : RUN pip install flask==99: The command returned a non-zero code: 1\n');
+    expect(out).toContain('back-1  | Ready to accept connections tcp\n');
+  });
+
+  it('colours with SGR codes only: no cursor movement, no screen clearing', () => {
+    const out = run({ color: true });
+    expect(out).toContain('\x1b[32m');
+    expect(out.match(/\x1b\[[0-9;]*[A-Za-z]/g)!.every((seq) => seq.endsWith('m'))).toBe(true);
+  });
+
+  it('starts every line with the time when asked (pipes, CI)', () => {
+    const out = run({ color: false, timestamps: true });
+    const lines = out.trimEnd().split('\n').filter((l) => !l.startsWith('    '));
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} /);
+    expect(clockTime(new Date(2026, 0, 2, 3, 4, 5, 6))).toBe('03:04:05.006');
   });
 });

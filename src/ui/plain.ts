@@ -1,6 +1,7 @@
 /**
  * The plain renderer: one line per event, service-prefixed like `docker compose up`, for pipes,
- * CI and any terminal until the TUI lands. Colour only on a TTY without NO_COLOR.
+ * CI and the commands that have no terminal UI. Colour only on a TTY without NO_COLOR; a time
+ * stamp first on every line where the output is kept (pipes, CI logs). Never moves the cursor.
  */
 import type { DevspaceEvent, Emit } from '../events.js';
 
@@ -10,14 +11,24 @@ export interface PlainOptions {
   verbose: boolean;
   /** Known service names, so that prefixes line up from the first line. */
   services: string[];
+  /** Start each line with the local time (HH:MM:SS.mmm). */
+  timestamps?: boolean;
+  now?: () => Date;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+export function clockTime(d: Date): string {
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 const PALETTE = [36, 33, 32, 35, 34, 91, 96, 93, 92, 95, 94];
 
-export function plainRenderer(options: PlainOptions): Emit {
+export function plainRenderer(input: PlainOptions): Emit {
+  const paint = (code: number, text: string) => (input.color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const now = input.now ?? (() => new Date());
+  const options = input.timestamps ? { ...input, write: (text: string) => input.write(`${paint(2, clockTime(now()))} ${text}`) } : input;
   let width = Math.max(0, ...options.services.map((s) => s.length + 2));
   const colours = new Map<string, number>();
-  const paint = (code: number, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const colourOf = (service: string) => {
     if (!colours.has(service)) colours.set(service, PALETTE[colours.size % PALETTE.length]!);
     return colours.get(service)!;
@@ -109,13 +120,32 @@ export function plainRenderer(options: PlainOptions): Emit {
         const text = paint(31, `${event.action} failed: ${event.message.split('\n').join('\n    ')}`) + ` — ${event.next}`;
         return event.service ? line(event.service, text) : options.write(`${text}\n`);
       }
+      case 'k8s-object': {
+        // Unchanged objects are the point of a no-change redeploy: listed only with --verbose.
+        if (event.action === 'unchanged' && !options.verbose) return;
+        const colour = event.action === 'created' ? 32 : event.action === 'configured' ? 33 : event.action === 'conflict' ? 31 : event.action === 'unchanged' ? 2 : 35;
+        return options.write(`${event.kind.toLowerCase()}/${event.name} ${paint(colour, event.action)}\n`);
+      }
+      case 'image-load':
+        return line(event.service, event.skipped ? `${event.image} is already on ${event.nodes.join(', ') || 'the nodes'}, nothing loaded` : `loaded ${event.image} into ${event.nodes.join(', ')} in ${seconds(event.durationMs)}`);
+      case 'rollout': {
+        const colour = event.state === 'ready' ? 32 : event.state === 'failed' ? 31 : event.state === 'rolled-back' ? 35 : 33;
+        const counts = `${event.ready}/${event.desired} ready, ${event.updated} updated, ${event.available} available`;
+        const state = event.state === 'progressing' ? paint(colour, 'rolling out') : paint(colour, event.state);
+        const logs = (event.logs ?? []).map((l) => `\n    ${paint(2, l)}`).join('');
+        const reason = event.reason && !event.message.includes(event.reason) ? `${event.reason}: ` : '';
+        return line(event.service, `${event.workload} ${state} (${counts}): ${reason}${event.message}${logs}`);
+      }
       case 'message':
         return options.write(event.level === 'info' ? `${event.text}\n` : paint(event.level === 'warn' ? 33 : 31, `${event.level === 'warn' ? 'warning' : 'error'}: ${event.text}`) + '\n');
     }
   };
 }
 
-/** `--json`: one event per line, as it is. */
-export function jsonRenderer(write: (text: string) => void): Emit {
-  return (event) => write(JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n');
+/** Version of the JSON lines' schema (docs/events.md): fields may be added within it, never removed or changed. */
+export const EVENT_SCHEMA_VERSION = 1;
+
+/** `--json`: one event per line, as it is, with the schema version and the time (docs/events.md). */
+export function jsonRenderer(write: (text: string) => void, now: () => Date = () => new Date()): Emit {
+  return (event) => write(JSON.stringify({ schema: EVENT_SCHEMA_VERSION, time: now().toISOString(), ...event }) + '\n');
 }

@@ -200,11 +200,9 @@ export function startWatch(input: WatchInput): WatchSession {
 
   watcher = openWatcher();
   const ready = (async () => {
+    // Every directory's watch is in place when this resolves (fs.watch adds it synchronously), so
+    // "watching" is a promise kept: a save right after it is seen (bench/watch.mjs checks).
     await watcher.ready;
-    // chokidar's 'ready' can come a turn or two before its last per-file watches are in place
-    // (a save right after it was lost in 4 of 6 tries, none from 10 ms on, bench/watch.mjs);
-    // "watching" is a promise to the user, so it waits that out.
-    await new Promise((r) => setTimeout(r, 50));
     await initialSync();
     const services = [...new Set(scope.triggers.map((t) => t.service))];
     emit({ type: 'watching', services, paths: watchRoots(rootsOf(scope)).length, poll: input.poll });

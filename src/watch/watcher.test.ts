@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeWatchError } from './watcher.js';
+import type { ChangeKind } from './change-set.js';
+import { describeWatchError, watchFiles } from './watcher.js';
 
 // The inotify limits are produced for real in test/e2e/watch.test.ts (a user namespace with a
 // lowered limit); this checks the wording of each case without one.
@@ -20,5 +24,42 @@ describe('describeWatchError', () => {
   });
   it('passes other errors through', () => {
     expect(describeWatchError(err('EACCES'))).toBe('file watcher error /p/src/a.js: EACCES: boom');
+  });
+});
+
+// --poll (network drives) goes through chokidar's stat polling: real files, a real poll interval.
+describe('watchFiles with --poll', () => {
+  it('sees a write, a new file and a delete, and skips pruned directories', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devspace-poll-'));
+    mkdirSync(path.join(dir, 'src'));
+    mkdirSync(path.join(dir, 'node_modules'));
+    writeFileSync(path.join(dir, 'src/a.txt'), '1');
+    const seen: [string, ChangeKind][] = [];
+    const watcher = watchFiles({
+      roots: [dir],
+      poll: true,
+      relevant: () => true,
+      prunable: (d) => path.basename(d) === 'node_modules',
+      onChange: (file, kind) => seen.push([path.relative(dir, file), kind]),
+      onError: (message) => seen.push([message, 'changed']),
+    });
+    try {
+      await watcher.ready;
+      const until = async (file: string, kind: ChangeKind) => {
+        for (let i = 0; i < 300 && !seen.some(([f, k]) => f === file && k === kind); i++) await new Promise((r) => setTimeout(r, 10));
+        expect(seen).toContainEqual([file, kind]);
+      };
+      writeFileSync(path.join(dir, 'src/a.txt'), '22');
+      await until('src/a.txt', 'changed');
+      writeFileSync(path.join(dir, 'src/b.txt'), 'new');
+      await until('src/b.txt', 'changed');
+      writeFileSync(path.join(dir, 'node_modules/x.js'), 'ignored');
+      rmSync(path.join(dir, 'src/a.txt'));
+      await until('src/a.txt', 'deleted');
+      expect(seen.filter(([f]) => f.startsWith('node_modules'))).toEqual([]);
+    } finally {
+      await watcher.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,13 +1,12 @@
 /**
- * The file watcher: chokidar (inotify on Linux, FSEvents on macOS; polling only with --poll),
- * told to skip what no trigger can fire on, so ignored trees such as node_modules cost nothing.
+ * The file watcher: one watch per directory (inotify on Linux, FSEvents/kqueue on macOS;
+ * directory-watcher.ts), or chokidar's polling with --poll; told to skip what no trigger can
+ * fire on, so ignored trees such as node_modules cost nothing.
  * Errors that mean "cannot watch" (the inotify limits) become a plain message with the fix.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import type { ChangeKind } from './change-set.js';
+import { watchDirectories } from './directory-watcher.js';
 
 export interface WatcherOptions {
   roots: string[];
@@ -27,67 +26,56 @@ export interface FileWatcher {
 }
 
 export function watchFiles(options: WatcherOptions): FileWatcher {
-  // Directories only (plus roots that are files): a directory's inotify watch already reports
-  // every change of its entries, so one watch per directory instead of one per file — a
-  // 50,000-file tree costs ~500 watches and tens of MB instead of 50,000 watches and ~400 MB.
-  const rootFiles = new Set(options.roots.filter((r) => statSync(r, { throwIfNoEntry: false })?.isFile()));
-  const isDirectory = (p: string, stats?: { isDirectory(): boolean }) => (stats ? stats.isDirectory() : statSync(p, { throwIfNoEntry: false })?.isDirectory() === true);
-  const watcher: FSWatcher = watch(options.roots, {
-    ignoreInitial: true,
-    persistent: true,
-    followSymlinks: false,
-    // Our change sets coalesce unlink+add themselves; chokidar's atomic mode would delay deletes by 100 ms.
-    atomic: false,
-    usePolling: options.poll,
-    interval: 100,
-    binaryInterval: 300,
-    ignored: (p: string, stats?: { isDirectory(): boolean }) => {
-      if (rootFiles.has(p)) return false;
-      if (options.poll) return isDirectory(p, stats) ? options.prunable(p) : !options.relevant(p);
-      return isDirectory(p, stats) ? options.prunable(p) : true;
-    },
-  });
-  const report = (file: string) => {
-    if (!options.relevant(file)) return;
-    void lstat(file).then(
-      (s) => s.isDirectory() || options.onChange(file, 'changed'),
-      () => options.onChange(file, 'deleted'),
-    );
-  };
-  // What a new directory already holds when its own watch starts: nothing reported it yet.
-  const walkNew = async (dir: string): Promise<void> => {
-    if (options.prunable(dir)) return;
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walkNew(full);
-      else if (options.relevant(full)) options.onChange(full, 'changed');
-    }
-  };
-  watcher.on('raw', (_event: string, name: string, details: unknown) => {
-    const dir = (details as { watchedPath?: string } | undefined)?.watchedPath;
-    if (options.poll || !dir || !name || rootFiles.has(dir)) return;
-    report(path.join(dir, name));
-  });
-  watcher.on('all', (event: string, file: string) => {
-    if (event === 'addDir') {
-      options.onChange(file, 'changed');
-      if (!options.poll) void walkNew(file);
-    } else if (event === 'unlinkDir') options.onChange(file, 'deleted');
-    else if (event === 'add' || event === 'change') options.onChange(file, 'changed');
-    else if (event === 'unlink') options.onChange(file, 'deleted');
-  });
   const reported = new Set<string>();
-  watcher.on('error', (error: unknown) => {
-    const message = describeWatchError(error as NodeJS.ErrnoException);
-    // One line per kind of failure: a limit reached fails for every file after it.
-    const key = (error as NodeJS.ErrnoException).code ?? message;
+  const onError = (error: NodeJS.ErrnoException) => {
+    // One line per kind of failure: a limit reached fails for every directory after it.
+    const key = error.code ?? error.message;
     if (reported.has(key)) return;
     reported.add(key);
-    options.onError(message);
-  });
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return { ready, close: () => watcher.close() };
+    options.onError(describeWatchError(error));
+  };
+  if (!options.poll) {
+    // One watch per directory (directory-watcher.ts): a 50,000-file tree costs ~500 watches.
+    const kinds = options.roots.map((root) => [root, statSync(root, { throwIfNoEntry: false })?.isDirectory() === true] as const);
+    const w = watchDirectories({
+      directories: kinds.filter(([, dir]) => dir).map(([root]) => root),
+      files: kinds.filter(([, dir]) => !dir).map(([root]) => root),
+      relevant: options.relevant,
+      prunable: options.prunable,
+      onChange: options.onChange,
+      onError,
+    });
+    return { ready: w.ready, close: async () => w.close() };
+  }
+  return pollFiles(options, onError);
+}
+
+/** --poll: chokidar's stat polling (network drives, some VM mounts), loaded only then. */
+function pollFiles(options: WatcherOptions, onError: (error: NodeJS.ErrnoException) => void): FileWatcher {
+  const rootFiles = new Set(options.roots.filter((r) => statSync(r, { throwIfNoEntry: false })?.isFile()));
+  const isDirectory = (p: string, stats?: { isDirectory(): boolean }) => (stats ? stats.isDirectory() : statSync(p, { throwIfNoEntry: false })?.isDirectory() === true);
+  const watcher = (async () => {
+    const { watch } = await import('chokidar');
+    const w = watch(options.roots, {
+      ignoreInitial: true,
+      persistent: true,
+      followSymlinks: false,
+      // Our change sets coalesce unlink+add themselves; chokidar's atomic mode would delay deletes by 100 ms.
+      atomic: false,
+      usePolling: true,
+      interval: 100,
+      binaryInterval: 300,
+      ignored: (p: string, stats?: { isDirectory(): boolean }) => (rootFiles.has(p) ? false : isDirectory(p, stats) ? options.prunable(p) : !options.relevant(p)),
+    });
+    w.on('all', (event: string, file: string) => {
+      if (event === 'add' || event === 'change' || event === 'addDir') options.onChange(file, 'changed');
+      else if (event === 'unlink' || event === 'unlinkDir') options.onChange(file, 'deleted');
+    });
+    w.on('error', (error: unknown) => onError(error as NodeJS.ErrnoException));
+    await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+    return w;
+  })();
+  return { ready: watcher.then(() => undefined), close: async () => (await watcher).close() };
 }
 
 function sysctl(name: string): string {

@@ -16,6 +16,20 @@ function devspace(args: string[], cwd = example) {
   return execa(bin, args, { cwd, env, extendEnv: false, reject: false });
 }
 
+/**
+ * A kubeconfig with one context, kind-a, whose API server is port 1 on loopback: nothing listens
+ * there, so a request is refused at once.
+ */
+function oneContextKubeconfig(): string {
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'devspace-cli-')), 'config');
+  writeFileSync(
+    kubeconfig,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: a, cluster: {server: "https://127.0.0.1:1"}}]\n' +
+      'users: [{name: u, user: {}}]\ncontexts: [{name: kind-a, context: {cluster: a, user: u}}]\ncurrent-context: kind-a\n',
+  );
+  return kubeconfig;
+}
+
 describe('devspace (the binary)', () => {
   it('prints its version, the same as package.json', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -33,11 +47,24 @@ describe('devspace (the binary)', () => {
     for (const flag of ['--file', '--project-name', '--profile', '--env-file', '--json', '--verbose']) expect(result.stdout).toContain(flag);
   });
 
-  it('says a command is not implemented yet, with exit code 2', async () => {
-    const result = await devspace(['deploy']);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('devspace deploy is not implemented yet');
+  it('names the kubeconfig and its contexts when deploy is pointed at a context it does not have', async () => {
+    const kubeconfig = oneContextKubeconfig();
+    const result = await execa(bin, ['deploy', '--context', 'nope'], { cwd: example, env: { ...env, KUBECONFIG: kubeconfig }, extendEnv: false, reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`no context "nope" (from --context) in ${kubeconfig}`);
+    expect(result.stderr).toContain('Contexts there: kind-a');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says which API server it cannot reach when the cluster is down, without a stack trace', async () => {
+    const kubeconfig = oneContextKubeconfig();
+    for (const args of [['ps', '--context', 'kind-a'], ['delete']]) {
+      const result = await execa(bin, args, { cwd: example, env: { ...env, KUBECONFIG: kubeconfig }, extendEnv: false, reject: false });
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain('error: cannot reach the Kubernetes API server https://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1');
+      expect(result.stderr).toContain('kubectl cluster-info');
+      expect(result.stderr).not.toMatch(/\n\s+at |internal error|DeprecationWarning/);
+    }
   });
 
   it('rejects an unknown command with a suggestion and exit code 1', async () => {
