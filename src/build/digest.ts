@@ -39,6 +39,8 @@ export class FileHashCache {
   private readonly hashes = new Map<string, { stamp: string; hash: string }>();
   /** Files looked up or stored since creation: what is worth saving. */
   private readonly used = new Set<string>();
+  /** Whether a hash was stored since creation: otherwise the saved file already says it all. */
+  private stored = false;
 
   get(file: string, stamp: string): string | undefined {
     const hit = this.hashes.get(file);
@@ -50,6 +52,12 @@ export class FileHashCache {
   set(file: string, stamp: string, hash: string): void {
     this.hashes.set(file, { stamp, hash });
     this.used.add(file);
+    this.stored = true;
+  }
+
+  /** True when a hash was computed since creation or load, i.e. saving would change something. */
+  get changed(): boolean {
+    return this.stored;
   }
 
   /** The entries this run used (files gone since are dropped). */

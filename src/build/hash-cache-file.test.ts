@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,9 +21,23 @@ describe('the saved file-hash cache', () => {
     const second = loadHashCache(file);
     expect(second.get('/a', 's1')).toBe('h1');
     expect(second.get('/b', 'changed')).toBeUndefined();
+    second.set('/c', 's3', 'h3');
     saveHashCache(second, file);
     expect(loadHashCache(file).get('/a', 's1')).toBe('h1');
+    expect(loadHashCache(file).get('/c', 's3')).toBe('h3');
     expect(loadHashCache(file).get('/b', 's2')).toBeUndefined();
+  });
+
+  it('is not rewritten by a run that hashed nothing new', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'devspace-hc-')), 'c.json');
+    const first = new FileHashCache();
+    first.set('/a', 's1', 'h1');
+    saveHashCache(first, file);
+    const second = loadHashCache(file);
+    expect(second.get('/a', 's1')).toBe('h1');
+    writeFileSync(file, '{"/a":["s1","h1"],"/z":["s9","h9"]}');
+    saveHashCache(second, file);
+    expect(readFileSync(file, 'utf8')).toBe('{"/a":["s1","h1"],"/z":["s9","h9"]}');
   });
 
   it('treats a corrupt or missing file as empty', () => {

@@ -22,7 +22,9 @@ export function loadHashCache(file: string): FileHashCache {
   }
 }
 
+/** Writes the cache unless this run hashed nothing new (an unchanged context costs no write). */
 export function saveHashCache(cache: FileHashCache, file: string): void {
+  if (!cache.changed) return;
   try {
     mkdirSync(join(file, '..'), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
