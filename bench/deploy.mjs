@@ -2,7 +2,9 @@
 // Deploy benchmark of issue 7 ("Promote to Kubernetes", section Performance), against the test
 // cluster (test/cluster/cluster.sh: a real API server, controller manager and scheduler; kwok plays
 // the nodes and makes pods Ready at once, so what is measured is the client's and the control
-// plane's work, not image pulls):
+// plane's work, not image pulls; its controller manager runs at 200 requests/s rather than
+// kubeadm's 20, at which the deployment controller makes both tools wait ~11 s for 50 Deployments
+// and the ratio measures its rate limiter: 0.90x on 2026-12-02 — docs/testing.md):
 //
 //   1. deploy  — `devspace deploy` of a generated 50-service project (image: only, so no engine and
 //                no registry: kwok never pulls `registry.invalid/...`) into a fresh namespace, until
@@ -217,7 +219,7 @@ async function main() {
   writeFileSync(join(dir, 'compose.yaml'), composeFile());
   const { out: server } = await kubectl(['version', '-o', 'json']);
   const version = JSON.parse(server).serverVersion?.gitVersion ?? '?';
-  log(`devspace deploy benchmark — node ${process.version}, API server ${version} (kwok nodes), context ${CONTEXT}, project in ${dir}`);
+  log(`devspace deploy benchmark — node ${process.version}, API server ${version} (kwok nodes; controller manager at 200 requests/s, docs/testing.md), context ${CONTEXT}, project in ${dir}`);
   process.on('SIGINT', () => {
     log('\ninterrupted: cleaning up');
     cleanup().finally(() => process.exit(130));

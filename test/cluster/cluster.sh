@@ -468,13 +468,19 @@ EOF
   cp "$HERE/kwok-stages.yaml" "$STATE_DIR/kwok-stages.yaml"
 
   log "starting kube-controller-manager, kube-scheduler and kwok"
+  # --kube-api-qps/--kube-api-burst: kubeadm's (and kind's) defaults of 20/30 requests per second
+  # make the deployment controller the bottleneck of any rollout of many Deployments (50 take
+  # ~11 s whichever client applied them: it creates ReplicaSets at ~6/s), so a test or benchmark
+  # would measure that rate limiter instead of the client. Clusters sized for many workloads raise
+  # it; 200/400 here leaves the API server and etcd as the limit (docs/testing.md).
   local k=$STATE_DIR/kube-controller-manager.kubeconfig s=$STATE_DIR/kube-scheduler.kubeconfig
   launch kube-controller-manager --kubeconfig "$k" \
     --authentication-kubeconfig "$k" --authorization-kubeconfig "$k" \
     --bind-address 127.0.0.1 --secure-port "$KCM_PORT" --cert-dir "$PKI/kube-controller-manager" \
     --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
-    --service-cluster-ip-range 10.96.0.0/16 --profiling=false
+    --service-cluster-ip-range 10.96.0.0/16 --profiling=false \
+    --kube-api-qps 200 --kube-api-burst 400
   launch kube-scheduler --kubeconfig "$s" \
     --authentication-kubeconfig "$s" --authorization-kubeconfig "$s" \
     --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --cert-dir "$PKI/kube-scheduler" \

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterDependencies, limiter } from './after-dependencies.js';
+import { afterDependencies, chainLengths, limiter } from './after-dependencies.js';
 
 type Svc = { name: string; dependsOn: string[] };
 const svc = (name: string, ...dependsOn: string[]): Svc => ({ name, dependsOn });
@@ -110,5 +110,44 @@ describe('limiter', () => {
     );
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(most).toBe(3);
+  });
+
+  it('hands a freed slot to the highest priority waiting, in order of arrival among equals', async () => {
+    const limit = limiter(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const first = limit(() => new Promise<void>((r) => (release = r)));
+    const queued = [
+      limit(async () => void order.push('low-1')),
+      limit(async () => void order.push('high-1'), 3),
+      limit(async () => void order.push('low-2'), 0),
+      limit(async () => void order.push('mid'), 1),
+      limit(async () => void order.push('high-2'), 3),
+    ];
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([first, ...queued]);
+    expect(order).toEqual(['high-1', 'high-2', 'mid', 'low-1', 'low-2']);
+  });
+});
+
+describe('chainLengths', () => {
+  const lengths = (items: Svc[]) => Object.fromEntries(chainLengths(items, (s) => s.name, (s) => s.dependsOn));
+
+  it('gives every service of a chain the chain length and a service on no chain 0', () => {
+    expect(lengths([svc('a'), svc('b', 'a'), svc('c', 'b'), svc('d', 'c'), svc('lone')])).toEqual({ a: 3, b: 3, c: 3, d: 3, lone: 0 });
+  });
+
+  it('counts the longest chain through a service, below and above it', () => {
+    // db <- api <- web, and db <- worker: worker is on a chain of one link only.
+    expect(lengths([svc('db'), svc('api', 'db'), svc('web', 'api'), svc('worker', 'db')])).toEqual({ db: 2, api: 2, web: 2, worker: 1 });
+  });
+
+  it('ignores dependencies that are not deployed and cuts a cycle instead of recursing forever', () => {
+    expect(lengths([svc('web', 'api')])).toEqual({ web: 0 });
+    const cycle = lengths([svc('a', 'b'), svc('b', 'a')]);
+    expect(Object.keys(cycle).sort()).toEqual(['a', 'b']);
+    for (const n of Object.values(cycle)) expect(n).toBeLessThanOrEqual(2);
   });
 });

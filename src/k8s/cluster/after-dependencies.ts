@@ -60,19 +60,55 @@ export async function afterDependencies<T, R>(options: AfterDependenciesOptions<
   }
 }
 
-/** At most `limit` calls of the returned function's argument run at once; the rest queue in order. */
-export function limiter(limit: number): <R>(fn: () => Promise<R>) => Promise<R> {
+/**
+ * At most `limit` calls of the returned function's argument run at once; the rest queue, the
+ * highest `priority` first and in order of arrival among equals.
+ */
+export function limiter(limit: number): <R>(fn: () => Promise<R>, priority?: number) => Promise<R> {
   let running = 0;
-  const queue: (() => void)[] = [];
-  return async <R>(fn: () => Promise<R>): Promise<R> => {
+  const queue: { priority: number; start: () => void }[] = [];
+  return async <R>(fn: () => Promise<R>, priority = 0): Promise<R> => {
     if (running < limit) running++;
-    else await new Promise<void>((resolve) => queue.push(resolve)); // a finished call hands over its slot
+    else {
+      // A finished call hands over its slot to the first waiter of the highest priority.
+      await new Promise<void>((start) => {
+        const at = queue.findIndex((w) => w.priority < priority);
+        queue.splice(at === -1 ? queue.length : at, 0, { priority, start });
+      });
+    }
     try {
       return await fn();
     } finally {
       const next = queue.shift();
-      if (next) next();
+      if (next) next.start();
       else running--;
     }
   };
+}
+
+/**
+ * Pure: for each item, the number of depends_on links on the longest chain through it (what it
+ * waits for below plus what waits for it above; 0 for an item on no chain). A deploy is as long as
+ * its longest chain, whose links each wait for a rollout, so their requests go first. Dependencies
+ * outside `items` do not count; a cycle (the loader rejects them) is cut where it closes.
+ */
+export function chainLengths<T>(items: T[], key: (item: T) => string, dependsOn: (item: T) => string[]): Map<string, number> {
+  const byKey = new Map(items.map((item) => [key(item), item]));
+  const dependents = new Map<string, string[]>();
+  for (const [k, item] of byKey) for (const d of dependsOn(item)) if (byKey.has(d)) dependents.set(d, [...(dependents.get(d) ?? []), k]);
+  const longest = (next: (k: string) => string[]) => {
+    const memo = new Map<string, number>();
+    const depth = (k: string, path: Set<string>): number => {
+      const known = memo.get(k);
+      if (known !== undefined) return known;
+      const inner = new Set(path).add(k);
+      const d = Math.max(0, ...next(k).filter((n) => !inner.has(n)).map((n) => 1 + depth(n, inner)));
+      memo.set(k, d);
+      return d;
+    };
+    return (k: string) => depth(k, new Set());
+  };
+  const below = longest((k) => dependsOn(byKey.get(k)!).filter((d) => byKey.has(d)));
+  const above = longest((k) => dependents.get(k) ?? []);
+  return new Map([...byKey.keys()].map((k) => [k, below(k) + above(k)]));
 }

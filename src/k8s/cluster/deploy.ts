@@ -16,7 +16,7 @@ import { NamespaceCache } from './namespace-cache.js';
 import { listOurs, objectKey, prune } from './prune.js';
 import { rollbackDeployment } from './rollback.js';
 import { StopWaiting, waitForRollout, type RolloutResult } from './rollout-wait.js';
-import { afterDependencies, limiter } from './after-dependencies.js';
+import { afterDependencies, chainLengths, limiter } from './after-dependencies.js';
 
 export interface ApplyRenderedOptions {
   kc: KubeConfig;
@@ -61,13 +61,16 @@ export async function applyRendered(options: ApplyRenderedOptions): Promise<Depl
   const applied: Applied[] = [];
   // Every apply of this deploy shares one budget of requests in flight, whichever service it is for.
   const limit = limiter(PARALLEL);
-  const apply = (o: K8sObject, before: Before) =>
+  // The services of a long depends_on chain wait for a rollout at each link: their requests go
+  // before those of services that only wait for their own.
+  const chains = chainLengths(services, (s) => s.service, (s) => s.dependsOn);
+  const apply = (o: K8sObject, before: Before, priority = 0) =>
     limit(async () => {
       const result = await applyObject(api, o, before, { force: options.forceConflicts, ...(signal && { signal }) });
       applied.push(result);
       emit({ type: 'k8s-object', kind: o.kind, name: o.metadata.name, ...(o.kind !== 'Namespace' && { namespace }), action: result.action, manager: 'devspace' });
       return result;
-    });
+    }, priority);
 
   await applyNamespace(api, rendered, emit, apply);
   // A kind this deploy renders none of (and no pull Secret) may be unlistable for a user with
@@ -103,7 +106,8 @@ export async function applyRendered(options: ApplyRenderedOptions): Promise<Depl
     }
     await applyInKindOrder(shared, (o) => apply(o, beforeOf(o)));
     const deployService = async (s: RenderedService): Promise<Outcome> => {
-      const byKey = new Map((await applyInKindOrder(objectsOf.get(s.name) ?? [], (o) => apply(o, beforeOf(o)))).map((a) => [objectKey(a.object), a]));
+      const priority = chains.get(s.service) ?? 0;
+      const byKey = new Map((await applyInKindOrder(objectsOf.get(s.name) ?? [], (o) => apply(o, beforeOf(o), priority))).map((a) => [objectKey(a.object), a]));
       const workload = byKey.get(`${s.workload}/${s.name}`)?.object;
       const timeoutSeconds = options.timeoutSeconds ?? ((workload?.spec as { progressDeadlineSeconds?: number } | undefined)?.progressDeadlineSeconds ?? 600);
       const target = { service: s.service, kind: s.workload, name: s.name, minGeneration: Number(workload?.metadata.generation ?? 0), timeoutMs: timeoutSeconds * 1000 };
