@@ -8,7 +8,8 @@ export type DevspaceEvent =
   | { type: 'build-start'; service: string; image: string }
   | { type: 'build-step'; service: string; step: string }
   | { type: 'build-output'; service: string; line: string }
-  | { type: 'build-cached'; service: string; image: string; digest: string }
+  /** `imageId`: set when an earlier image with these inputs was tagged again (the tag had moved off it). */
+  | { type: 'build-cached'; service: string; image: string; digest: string; imageId?: string }
   | { type: 'build-done'; service: string; image: string; imageId: string; digest: string; durationMs: number }
   | { type: 'build-failed'; service: string; step?: string; message: string; tail: string[] }
   | { type: 'pull-start'; service: string; image: string }
@@ -53,3 +54,8 @@ export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'stop' 
 export type ServiceState = 'created' | 'starting' | 'running' | 'healthy' | 'unhealthy' | 'exited' | 'restarting' | 'removed';
 
 export type Emit = (event: DevspaceEvent) => void;
+
+/** An image ID as people read it: the first 12 hex digits, as `docker images` shows. */
+export function shortImageId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}

@@ -7,6 +7,7 @@ import { pullDecision } from './ensure-images.js';
 const project = (services: Record<string, Service>): Project => ({ name: 'demo', working_dir: '/nowhere', compose_files: [], services, networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {} });
 const noImages = {
   inspect: async () => { throw new Error('must not be called'); },
+  listByLabel: async () => { throw new Error('must not be called'); },
   build: async () => { throw new Error('must not be called'); },
   tag: async () => { throw new Error('must not be called'); },
 };

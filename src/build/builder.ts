@@ -4,7 +4,9 @@
  *
  * The skip: the content digest of all build inputs (digest.ts) is put on the image as label
  * LABELS.buildDigest. When the service's image already exists with that label value, nothing is
- * built and no context is sent — the engine is asked one inspect. Extra tags are re-applied.
+ * built and no context is sent — the engine is asked one inspect. When the tag has moved on but an
+ * image of the project with that digest is still there (a change undone), it is tagged again
+ * instead of rebuilt. Extra tags are re-applied.
  */
 import { CommandFailedError, UserError, type Diagnostic } from '../errors.js';
 import { projectSettings } from '../compose/x-devspace.js';
@@ -24,7 +26,7 @@ import { runInOrder } from './schedule.js';
 export const DEFAULT_BUILD_PARALLEL = 4;
 
 export interface BuildServicesOptions {
-  images: Pick<ImageClient, 'inspect' | 'build' | 'tag'>;
+  images: Pick<ImageClient, 'inspect' | 'listByLabel' | 'build' | 'tag'>;
   emit?: Emit;
   /** Services to build (default: every service with `build:`); others named are ignored. */
   services?: readonly string[];
@@ -100,10 +102,22 @@ export async function buildServices(project: Project, options: BuildServicesOpti
     const force = options.force === true || options.noCache === true || options.pull === true || service.pull_policy === 'build';
     if (!force) {
       const existing = await options.images.inspect(image);
-      if (existing && existing.Config?.Labels?.[LABELS.buildDigest] === digest) {
-        for (const tag of build.tags ?? []) if (tag !== image) await options.images.tag(existing.Id, tag);
-        emit({ type: 'build-cached', service: name, image, digest });
-        return { service: name, image, imageId: existing.Id, digest, built: false };
+      let imageId = existing?.Config?.Labels?.[LABELS.buildDigest] === digest ? existing.Id : undefined;
+      let reused = false;
+      if (imageId === undefined) {
+        // The tag has moved off an image built from these very inputs (a change undone, a branch
+        // checked out again): the engine still has it, untagged, so it is tagged again, not rebuilt.
+        const earlier = await options.images.listByLabel({ [LABELS.project]: project.name, [LABELS.buildDigest]: digest });
+        imageId = earlier[0]?.Id;
+        if (imageId !== undefined) {
+          await options.images.tag(imageId, image);
+          reused = true;
+        }
+      }
+      if (imageId !== undefined) {
+        for (const tag of build.tags ?? []) if (tag !== image) await options.images.tag(imageId, tag);
+        emit({ type: 'build-cached', service: name, image, digest, ...(reused && { imageId }) });
+        return { service: name, image, imageId, digest, built: false };
       }
     }
 

@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import { removeContainer, removeNetwork, removeVolume, stopContainer } from '../engine/containers.js';
 import { statusOf } from '../engine/engine-error.js';
-import type { Emit } from '../events.js';
+import { shortImageId, type Emit } from '../events.js';
 import { projectFilter } from '../labels.js';
 import { observeProject } from './snapshot.js';
 
@@ -58,12 +58,12 @@ export async function downProject(docker: Docker, project: string, options: Down
       try {
         await docker.getImage(id).remove({ force: false });
         removedImages++;
-        emit({ type: 'message', level: 'info', text: `removed image ${id.replace(/^sha256:/, '').slice(0, 12)}` });
+        emit({ type: 'message', level: 'info', text: `removed image ${shortImageId(id)}` });
       } catch (error) {
         // 409: still used by a container of another project; 404: gone already. Both are fine to leave.
         const status = statusOf(error);
         if (status !== 404 && status !== 409) throw error;
-        if (status === 409) emit({ type: 'message', level: 'warn', text: `image ${id.replace(/^sha256:/, '').slice(0, 12)} is still in use; left in place` });
+        if (status === 409) emit({ type: 'message', level: 'warn', text: `image ${shortImageId(id)} is still in use; left in place` });
       }
     }
   }

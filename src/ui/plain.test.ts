@@ -15,12 +15,14 @@ describe('plainRenderer', () => {
     expect(
       render([
         { type: 'build-cached', service: 'back', image: 'app-back', digest: 'sha256:1' },
+        { type: 'build-cached', service: 'front', image: 'app-front', digest: 'sha256:2', imageId: 'sha256:0123456789abcdef0123' },
         { type: 'resource', kind: 'network', name: 'app_default', action: 'created' },
         { type: 'container', service: 'front', name: 'app-front-1', action: 'recreate', cause: 'configuration changed' },
         { type: 'container', service: 'back', name: 'app-back-1', action: 'orphan', cause: 'service is no longer in the compose file' },
       ]),
     ).toBe(
       'back    | app-back is up to date (inputs unchanged), no build\n' +
+        'front   | app-front: the image built earlier from these same inputs (0123456789ab) is tagged again, no build\n' +
         'network app_default created\n' +
         'front   | app-front-1 recreated (configuration changed)\n' +
         'back    | app-back-1 is an orphan (service is no longer in the compose file): run with --remove-orphans to remove it\n',

@@ -3,7 +3,7 @@
  * CI and the commands that have no terminal UI. Colour only on a TTY without NO_COLOR; a time
  * stamp first on every line where the output is kept (pipes, CI logs). Never moves the cursor.
  */
-import type { DevspaceEvent, Emit } from '../events.js';
+import { shortImageId, type DevspaceEvent, type Emit } from '../events.js';
 
 export interface PlainOptions {
   write: (text: string) => void;
@@ -54,7 +54,7 @@ export function plainRenderer(input: PlainOptions): Emit {
       case 'build-output':
         return options.verbose ? line(event.service, paint(2, event.line)) : undefined;
       case 'build-cached':
-        return line(event.service, `${event.image} is up to date (inputs unchanged), no build`);
+        return line(event.service, event.imageId === undefined ? `${event.image} is up to date (inputs unchanged), no build` : `${event.image}: the image built earlier from these same inputs (${shortImageId(event.imageId)}) is tagged again, no build`);
       case 'build-done':
         return line(event.service, `built ${event.image} in ${seconds(event.durationMs)}`);
       case 'build-failed':

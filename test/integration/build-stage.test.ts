@@ -2,7 +2,7 @@
 // digest-based skipping (no context sent), failures, Dockerfiles outside the context, args and
 // targets, build order, pull_policy. Every image carries RUN_LABEL and is removed in afterAll.
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -108,12 +108,23 @@ describe.skipIf(!engine)('buildServices', () => {
     expect((await buildServices(p, { images, packContext: counting })).get('web')!.built).toBe(false);
     expect(packed).toBe(1);
 
+    const original = readFileSync(path.join(context, 'data.txt'), 'utf8');
     writeFileSync(path.join(context, 'data.txt'), 'two');
     const third = (await buildServices(p, { images, packContext: counting })).get('web')!;
     expect(third.built).toBe(true);
     expect(third.digest).not.toBe(first.digest);
     expect(packed).toBe(2);
     expect(await cat(third.image, '/ctx/data.txt')).toBe('two');
+
+    // The change undone: the first image (untagged since) is tagged again, nothing is built or sent.
+    writeFileSync(path.join(context, 'data.txt'), original);
+    events.length = 0;
+    const fourth = (await buildServices(p, { images, packContext: counting, emit: (e) => events.push(e) })).get('web')!;
+    expect(fourth).toEqual({ ...first, built: false });
+    expect(packed).toBe(2);
+    expect(events).toEqual([{ type: 'build-cached', service: 'web', image: first.image, digest: first.digest, imageId: first.imageId }]);
+    expect((await images.inspect(first.image))?.Id).toBe(first.imageId);
+    expect(await cat(first.image, '/ctx/data.txt')).toBe(original.trim());
   }, 120_000);
 
   it('reports the failing step and the output tail, and builds nothing that waits for it', async () => {

@@ -79,6 +79,10 @@ afterAll(async () => {
   if (!engine) return;
   const nodes = String((await docker(['ps', '-aq', '--filter', `label=${TEST_LABEL}`], { reject: false })).stdout).trim();
   if (nodes) await docker(['rm', '-f', ...nodes.split('\n')], { reject: false });
+  // The played node image: its tag goes in its describe's afterAll, while node containers still
+  // use it, so the image itself can only go now that they are gone.
+  const nodeImages = String((await docker(['images', '-q', '--filter', `label=${TEST_LABEL}`], { reject: false })).stdout).trim();
+  if (nodeImages) await docker(['rmi', '-f', ...new Set(nodeImages.split('\n'))], { reject: false });
   for (const name of projects) {
     const ids = String((await docker(['images', '-q', '--filter', `label=dev.devspace.project=${name}`], { reject: false })).stdout).trim();
     if (ids) await docker(['rmi', '-f', ...new Set(ids.split('\n'))], { reject: false });

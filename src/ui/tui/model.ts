@@ -228,7 +228,8 @@ export function applyEvent(model: Model, event: DevspaceEvent, now: number): voi
       const view = serviceOf(model, event.service, now);
       view.image = event.image;
       const progress: Progress = view.progress ?? { kind: 'build', image: event.image, startedAt: now, layers: new Map(), tail: [] };
-      progress.done = event.type === 'build-cached' ? `${event.image} up to date, no build` : `built ${event.image} in ${seconds(event.durationMs)}`;
+      progress.done =
+        event.type === 'build-done' ? `built ${event.image} in ${seconds(event.durationMs)}` : event.imageId === undefined ? `${event.image} up to date, no build` : `${event.image}: earlier image tagged again, no build`;
       view.progress = progress;
       view.activity = undefined;
       touch(view);
