@@ -1,6 +1,7 @@
 /** Checks that need the whole merged project: references between services and resources, cycles. */
 import type { Project, Service } from './model.js';
 import type { Problems } from './problems.js';
+import { projectSettings } from './x-devspace.js';
 import { didYouMean } from './zod-diagnostics.js';
 
 type Ref = { target: string; path: (string | number)[]; what: string; optional?: boolean };
@@ -72,6 +73,20 @@ export function validateProject(project: Project, disabled: Record<string, Servi
     }
   }
   findCycles(project, problems);
+  environmentRefs(project, disabled, problems);
+}
+
+/** x-devspace.environments.<env>.services must name services of the project (profiles may disable them). */
+function environmentRefs(project: Project, disabled: Record<string, Service>, problems: Problems): void {
+  const environments = projectSettings(project)?.environments ?? {};
+  const names = Object.keys(project.services);
+  for (const [env, settings] of Object.entries(environments)) {
+    for (const name of Object.keys(settings.services ?? {})) {
+      if (name in project.services || name in disabled) continue;
+      const suggestion = didYouMean(name, names);
+      problems.error(['x-devspace', 'environments', env, 'services', name], `environment "${env}" overlays "${name}", which is not a service of this project`, suggestion ? `Did you mean "${suggestion}"?` : `Services: ${names.join(', ')}.`);
+    }
+  }
 }
 
 /** Dependency cycles over depends_on and links, each reported once with its members. */

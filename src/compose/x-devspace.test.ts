@@ -114,6 +114,20 @@ describe('top-level x-devspace', () => {
     expect(diagnostics).toHaveLength(4);
   });
 
+  it('namespaces must be Kubernetes names, and an environment overlays only services of the project', () => {
+    const bad = load('services:\n  web: {image: x}\nx-devspace:\n  kubernetes: {namespace: My_NS}\n  environments:\n    prod: {namespace: -prod}\n');
+    expect(bad.diagnostics.map((d) => [d.path, d.position?.line])).toEqual([
+      ['x-devspace.kubernetes.namespace', 4],
+      ['x-devspace.environments.prod.namespace', 6],
+    ]);
+    expect(bad.diagnostics[0]!.message).toMatch(/expected a Kubernetes namespace/);
+
+    const { diagnostics, file } = load('services:\n  web: {image: x}\n  db: {image: y, profiles: [extra]}\nx-devspace:\n  environments:\n    prod:\n      services:\n        db: {replicas: 2}\n        wbe: {replicas: 3}\n');
+    expect(diagnostics).toEqual([
+      { message: 'environment "prod" overlays "wbe", which is not a service of this project', path: 'x-devspace.environments.prod.services.wbe', position: { file, line: 9, column: 9 }, hint: 'Did you mean "web"?' },
+    ]);
+  });
+
   it('other x-* blocks are left alone', () => {
     const { loaded } = load('services:\n  web: {image: x}\nx-other: {anything: [1, 2]}\n');
     expect(loaded!.project.extensions['x-other']).toEqual({ anything: [1, 2] });

@@ -6,6 +6,8 @@
 import * as z from 'zod';
 import { bool, int, number, strictObject, str } from './schema.js';
 
+/** A Kubernetes namespace name (RFC 1123 label); the --namespace flag is checked where it is used. */
+const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes namespace: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit');
 const quantity = z.union([z.number(), z.string().regex(/^[0-9.]+(m|k|Ki|Mi|Gi|Ti|M|G|T|b|kb|mb|gb)?$/i, 'expected a quantity such as 250m, 0.5, 512Mi or 1g')]);
 const resources = strictObject({
   limits: strictObject({ cpus: quantity.optional(), memory: quantity.optional() }).optional(),
@@ -51,10 +53,10 @@ export const projectSettingsSchema = strictObject({
   registry: str.optional(),
   tag: str.optional(),
   build: strictObject({ parallel: int.refine((n) => n >= 1, 'expected at least 1').optional() }).optional(),
-  kubernetes: strictObject({ context: str.optional(), namespace: str.optional(), kubeconfig: str.optional(), timeout: number.optional() }).optional(),
+  kubernetes: strictObject({ context: str.optional(), namespace: namespace.optional(), kubeconfig: str.optional(), timeout: number.optional() }).optional(),
   environments: z.record(z.string(), strictObject({
     registry: str.optional(),
-    namespace: str.optional(),
+    namespace: namespace.optional(),
     context: str.optional(),
     tag: str.optional(),
     services: z.record(z.string(), environmentService).optional(),

@@ -53,13 +53,6 @@ export function renderContext(input: RenderInput): RenderContext {
         names.length > 0 ? `Environments of this project: ${names.join(', ')}.` : 'This project defines no environments; add them under x-devspace.environments, or leave out --env.',
       ]);
     }
-    for (const name of Object.keys(environment.services ?? {})) {
-      if (!project.services[name]) {
-        throw new UserError(`x-devspace.environments.${input.environment}.services names "${name}", which is not a service of this project`, [
-          `Services: ${Object.keys(project.services).join(', ')}.`,
-        ]);
-      }
-    }
   }
   const namespace = input.namespace ?? environment?.namespace ?? settings?.kubernetes?.namespace ?? dnsLabel(project.name);
   if (!NAMESPACE.test(namespace) || namespace.length > 63) {
