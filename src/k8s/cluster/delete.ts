@@ -10,7 +10,7 @@ import type { Emit } from '../../events.js';
 import { MANAGED_BY, K8S_LABELS } from '../../labels.js';
 import type { K8sObject } from '../manifest.js';
 import { errorCode, isNotFound } from './api-error.js';
-import { deleteObject, listOurs, RENDERED_KINDS } from './prune.js';
+import { deleteObject, listKinds, listOurs, nothingIfAbsentOrForbidden, RENDERED_KINDS } from './prune.js';
 
 export interface DeleteResult {
   deleted: K8sObject[];
@@ -58,7 +58,7 @@ export async function deleteProject(api: KubernetesObjectApi, namespace: string,
     if (!isNotFound(error) && errorCode(error) !== 403) throw error;
   }
   if (ns && ns.metadata.labels?.[K8S_LABELS.managedBy] === MANAGED_BY) {
-    const others = othersIn(await everythingIn(api, namespace), selector);
+    const others = othersIn(await listKinds(api, namespace, NAMESPACE_KINDS, undefined, nothingIfAbsentOrForbidden), selector);
     if (others.length === 0) {
       namespaceDeleted = await deleteObject(api, ns);
       if (namespaceDeleted) emit({ type: 'k8s-object', kind: 'Namespace', name: namespace, action: 'deleted' });
@@ -106,21 +106,6 @@ const NAMESPACE_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'v1', kind: 'ResourceQuota' },
   { apiVersion: 'v1', kind: 'LimitRange' },
 ];
-
-async function everythingIn(api: KubernetesObjectApi, namespace: string): Promise<K8sObject[]> {
-  const lists = await Promise.all(
-    NAMESPACE_KINDS.map(async ({ apiVersion, kind }) => {
-      try {
-        return ((await api.list(apiVersion, kind, namespace)).items as unknown as K8sObject[]).map((o) => ({ ...o, apiVersion, kind }));
-      } catch (error) {
-        // A kind the server does not serve, or may not be listed: it cannot hold anything we would find.
-        if (isNotFound(error) || errorCode(error) === 403) return [];
-        throw error;
-      }
-    }),
-  );
-  return lists.flat();
-}
 
 /**
  * Pure: the objects in a namespace that are neither the project's (all labels of `selector`) nor

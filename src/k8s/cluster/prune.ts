@@ -49,27 +49,51 @@ export function forbidden(verb: string, kind: string, namespace: string, error: 
   ]);
 }
 
-/** Lists the project's objects of every rendered kind in the namespace (by label), keyed by kind/name. */
-export async function listOurs(api: KubernetesObjectApi, namespace: string, selector: string, options: ListOptions = {}): Promise<Map<string, K8sObject>> {
+/**
+ * Lists the objects of `kinds` in the namespace (only those matching `selector`, when given), in
+ * parallel, each stamped with its apiVersion and kind (list items carry neither). When a kind's
+ * list fails, `onError` returns what to use instead or throws.
+ */
+export async function listKinds(
+  api: KubernetesObjectApi,
+  namespace: string,
+  kinds: readonly { apiVersion: string; kind: string }[],
+  selector: string | undefined,
+  onError: (kind: string, error: unknown) => K8sObject[],
+): Promise<K8sObject[]> {
   const lists = await Promise.all(
-    RENDERED_KINDS.map(async ({ apiVersion, kind }) => {
+    kinds.map(async ({ apiVersion, kind }) => {
       try {
         const list = await api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, selector);
         return list.items.map((item) => ({ ...(item as unknown as K8sObject), apiVersion, kind }));
       } catch (error) {
-        if (isNotFound(error)) return []; // the namespace does not exist yet
-        if (errorCode(error) === 403) {
-          if (options.skippable?.(kind)) {
-            options.emit?.({ type: 'message', level: 'warn', text: `your user may not list ${resourceOf(kind)} in namespace ${namespace}: any that devspace applied there before are not pruned` });
-            return [];
-          }
-          throw forbidden('list', kind, namespace, error, 'devspace lists what it applied before (by its labels) to tell created from changed and to prune or delete what is no longer in the compose file.');
-        }
-        throw error;
+        return onError(kind, error);
       }
     }),
   );
-  return new Map(lists.flat().map((o) => [objectKey(o), o]));
+  return lists.flat();
+}
+
+/** For listKinds: a kind the server does not serve (or no namespace yet) or the user may not list holds nothing for us. */
+export function nothingIfAbsentOrForbidden(_kind: string, error: unknown): K8sObject[] {
+  if (isNotFound(error) || errorCode(error) === 403) return [];
+  throw error;
+}
+
+/** Lists the project's objects of every rendered kind in the namespace (by label), keyed by kind/name. */
+export async function listOurs(api: KubernetesObjectApi, namespace: string, selector: string, options: ListOptions = {}): Promise<Map<string, K8sObject>> {
+  const objects = await listKinds(api, namespace, RENDERED_KINDS, selector, (kind, error) => {
+    if (isNotFound(error)) return []; // the namespace does not exist yet
+    if (errorCode(error) === 403) {
+      if (options.skippable?.(kind)) {
+        options.emit?.({ type: 'message', level: 'warn', text: `your user may not list ${resourceOf(kind)} in namespace ${namespace}: any that devspace applied there before are not pruned` });
+        return [];
+      }
+      throw forbidden('list', kind, namespace, error, 'devspace lists what it applied before (by its labels) to tell created from changed and to prune or delete what is no longer in the compose file.');
+    }
+    throw error;
+  });
+  return new Map(objects.map((o) => [objectKey(o), o]));
 }
 
 /**

@@ -13,9 +13,10 @@ import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '
 import { UserError } from '../../errors.js';
 import { K8S_LABELS, MANAGED_BY } from '../../labels.js';
 import type { K8sObject } from '../manifest.js';
-import { errorCode, isNotFound } from './api-error.js';
+import { isNotFound } from './api-error.js';
 import { applyError, applyObject, FIELD_MANAGER } from './apply.js';
 import { appliedBy } from './managed-fields.js';
+import { listKinds, nothingIfAbsentOrForbidden } from './prune.js';
 
 export interface ScaleRequest {
   service: string;
@@ -84,13 +85,8 @@ export function checkAutoscaledCount(service: string, replicas: number, hpa: Aut
 
 /** The autoscalers in the namespace (every one: an autoscaler someone else made counts too). */
 export async function listAutoscalers(api: KubernetesObjectApi, namespace: string): Promise<HpaLike[]> {
-  try {
-    return (await api.list('autoscaling/v2', 'HorizontalPodAutoscaler', namespace)).items as unknown as HpaLike[];
-  } catch (error) {
-    // No namespace yet, or a user who may not read autoscalers: scale as if there were none.
-    if (isNotFound(error) || errorCode(error) === 403) return [];
-    throw error;
-  }
+  // No namespace yet, or a user who may not read autoscalers: scale as if there were none.
+  return (await listKinds(api, namespace, [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' }], undefined, nothingIfAbsentOrForbidden)) as unknown as HpaLike[];
 }
 
 /**
