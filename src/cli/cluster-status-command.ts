@@ -170,7 +170,7 @@ export async function runClusterLogs(names: string[], opts: ClusterLogsOptions, 
       await Promise.all(streams);
       const what = `${project.name}${names.length > 0 ? ` (${names.join(', ')})` : ''} in ${t.contextName}/${t.namespace}`;
       if (streams.length === 0) {
-        const { whereFlags } = await import('./deploy-command.js');
+        const { whereFlags } = await import('../k8s/cluster/target.js');
         io.stderr(`no running pods of ${what}: see devspace ps ${whereFlags({ contextName: t.contextName, namespace: t.namespace, ...(opts.kubeconfig && { kubeconfig: opts.kubeconfig }), ...(opts.env && { environment: opts.env }) })}, or deploy first\n`);
       }
       else if (failed === streams.length) {

@@ -8,7 +8,6 @@ import { homedir } from 'node:os';
 import type { LoadedProject } from '../compose/model.js';
 import { projectSettings } from '../compose/x-devspace.js';
 import { UserError } from '../errors.js';
-import { shellQuote } from '../k8s/render/container.js';
 import type { Emit } from '../events.js';
 import type { OpenedEngine } from '../engine/connect.js';
 import type { Delivered } from '../k8s/images/deliver.js';
@@ -110,6 +109,7 @@ export async function deployProject(input: DeployProjectInput): Promise<DeployOu
   const notes = rendered.notes.filter((n) => !(n.attribute === 'build' && n.service !== undefined && toBuild.includes(n.service)));
   for (const note of notes) emit({ type: 'message', level: 'warn', text: `${note.service ? `${note.service}: ` : ''}${note.attribute}: ${note.message}` });
   const { applyRendered } = await import('../k8s/cluster/deploy.js');
+  const { whereFlags } = await import('../k8s/cluster/target.js');
   const outcome = await applyRendered({
     kc,
     rendered,
@@ -123,16 +123,6 @@ export async function deployProject(input: DeployProjectInput): Promise<DeployOu
     where: whereFlags({ ...input, contextName, namespace: rendered.namespace }),
   });
   return { ...outcome, rendered, contextName };
-}
-
-/** Pure: the flags that reach this cluster and namespace again, for commands a failure suggests (`--context c -n ns`). */
-export function whereFlags(input: { contextName: string; namespace: string; kubeconfig?: string; environment?: string }): string {
-  return [
-    `--context ${shellQuote(input.contextName)}`,
-    ...(input.kubeconfig ? [`--kubeconfig ${shellQuote(input.kubeconfig)}`] : []),
-    ...(input.environment ? [`--env ${shellQuote(input.environment)}`] : []),
-    `-n ${shellQuote(input.namespace)}`,
-  ].join(' ');
 }
 
 /**

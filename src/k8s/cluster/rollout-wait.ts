@@ -65,6 +65,10 @@ export function waitForRollout(cache: NamespaceCache, core: CoreV1Api, target: R
     const fetching = new Set<string>();
     let done = false;
     let seenOurs = false;
+    const kind = target.kind.toLowerCase();
+    const workloadName = `${kind}/${target.name}`;
+    /** Counts before anything of the workload is seen. */
+    const nothing = { desired: 0, updated: 0, ready: 0, available: 0 };
     const finish = (result: RolloutResult | Error) => {
       if (done) return;
       done = true;
@@ -75,7 +79,7 @@ export function waitForRollout(cache: NamespaceCache, core: CoreV1Api, target: R
       else resolve(result);
     };
     const report = (status: RolloutStatus, podLogs?: string[]) => {
-      const result: RolloutResult = { ...status, service: target.service, workload: `${target.kind.toLowerCase()}/${target.name}`, ...(podLogs && { logs: podLogs }) };
+      const result: RolloutResult = { ...status, service: target.service, workload: workloadName, ...(podLogs && { logs: podLogs }) };
       last = result;
       const shown = status.state === 'ready' && state === 'rolled-back' ? 'rolled-back' : status.state;
       const key = JSON.stringify([shown, status.message, status.desired, status.updated, status.ready, status.available, status.reason, podLogs?.length]);
@@ -93,13 +97,13 @@ export function waitForRollout(cache: NamespaceCache, core: CoreV1Api, target: R
       const workload = seen && { ...seen, kind: target.kind };
       if (!workload) {
         // Seen with our spec, then gone: deleted under us (by hand, or with its namespace); nothing will bring it back.
-        if (seenOurs) return report({ state: 'failed', desired: 0, updated: 0, ready: 0, available: 0, reason: 'Deleted', message: `${target.kind.toLowerCase()}/${target.name} was deleted while devspace waited for it` });
-        return report({ state: 'progressing', desired: 0, updated: 0, ready: 0, available: 0, message: `waiting for the ${target.kind.toLowerCase()} to be seen` });
+        if (seenOurs) return report({ state: 'failed', ...nothing, reason: 'Deleted', message: `${workloadName} was deleted while devspace waited for it` });
+        return report({ state: 'progressing', ...nothing, message: `waiting for the ${kind} to be seen` });
       }
       if ((workload.metadata.generation ?? 0) < target.minGeneration) {
         // The watch has not brought our apply yet: the counts are the previous spec's.
         const { desired, updated, ready, available } = workloadStatus(workload);
-        return report({ state: 'progressing', desired, updated, ready, available, message: `waiting for the applied ${target.kind.toLowerCase()} spec to be seen` });
+        return report({ state: 'progressing', desired, updated, ready, available, message: `waiting for the applied ${kind} spec to be seen` });
       }
       seenOurs = true;
       const pods = currentPods(workload, cache.replicaSets, cache.pods);
@@ -121,14 +125,13 @@ export function waitForRollout(cache: NamespaceCache, core: CoreV1Api, target: R
     const onAbort = () => {
       const reason: unknown = signal?.reason;
       if (reason instanceof StopWaiting) {
-        const workload = `${target.kind.toLowerCase()}/${target.name}`;
-        return finish({ ...(last ?? { state: 'progressing', desired: 0, updated: 0, ready: 0, available: 0, message: 'not seen yet', service: target.service, workload }), stopped: true });
+        return finish({ ...(last ?? { state: 'progressing', ...nothing, message: 'not seen yet', service: target.service, workload: workloadName }), stopped: true });
       }
       finish(reason instanceof Error ? reason : new Error('aborted'));
     };
     const timer = setTimeout(() => {
       const seconds = Number((target.timeoutMs / 1000).toFixed(1));
-      const base = last ?? { state: 'failed' as const, desired: 0, updated: 0, ready: 0, available: 0, message: '', service: target.service, workload: `${target.kind.toLowerCase()}/${target.name}` };
+      const base = last ?? { state: 'failed' as const, ...nothing, message: '', service: target.service, workload: workloadName };
       const why = base.message ? `: ${base.message}` : '';
       report({ ...base, state: 'failed', reason: base.reason ?? 'Timeout', message: `not rolled out after ${seconds} s${why}` }, base.logs);
     }, target.timeoutMs);

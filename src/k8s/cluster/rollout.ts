@@ -150,8 +150,12 @@ export function podProblem(pod: PodLike, events: EventLike[] = []): PodProblem |
       const probe = [...mine].reverse().find((e) => e.reason === 'Unhealthy');
       return { pod: name, container: running.name, reason: 'NotReady', message: `container ${running.name} is running but not ready${probe?.message ? `: ${probe.message}` : ' (its readiness probe has not succeeded)'}`, fatal: false, wantsLogs: false };
     }
-    const terminated = statuses.find((c) => c.state?.terminated && c.state.terminated.exitCode !== 0);
-    if (terminated) return { pod: name, container: terminated.name, reason: terminated.state!.terminated!.reason ?? 'Error', message: `container ${terminated.name} exited with code ${terminated.state!.terminated!.exitCode}${terminated.state!.terminated!.reason && terminated.state!.terminated!.reason !== 'Error' ? ` (${terminated.state!.terminated!.reason})` : ''}`, fatal: false, wantsLogs: false };
+    const failed = statuses.find((c) => c.state?.terminated && c.state.terminated.exitCode !== 0);
+    const exit = failed?.state?.terminated;
+    if (failed && exit) {
+      const why = exit.reason && exit.reason !== 'Error' ? ` (${exit.reason})` : '';
+      return { pod: name, container: failed.name, reason: exit.reason ?? 'Error', message: `container ${failed.name} exited with code ${exit.exitCode}${why}`, fatal: false, wantsLogs: false };
+    }
   }
   return undefined;
 }

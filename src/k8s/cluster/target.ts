@@ -8,6 +8,7 @@ import type { Project } from '../../compose/model.js';
 import { projectSettings } from '../../compose/x-devspace.js';
 import { UserError } from '../../errors.js';
 import { k8sProjectSelector } from '../../labels.js';
+import { shellQuote } from '../render/container.js';
 import { loadKubeconfig } from './kubeconfig.js';
 
 export interface ClusterTargetChoice {
@@ -38,4 +39,14 @@ export async function clusterTarget(choice: ClusterTargetChoice): Promise<Cluste
   const { renderProject } = await import('../render/index.js');
   const rendered = renderProject({ project: choice.project, images: {}, ...(choice.environment && { environment: choice.environment }), ...(choice.namespace && { namespace: choice.namespace }) });
   return { kc, contextName, namespace: rendered.namespace, selector: k8sProjectSelector(rendered.project, rendered.environment) };
+}
+
+/** Pure: the flags that reach this cluster and namespace again, for commands a failure suggests (`--context c -n ns`). */
+export function whereFlags(input: { contextName: string; namespace: string; kubeconfig?: string; environment?: string }): string {
+  return [
+    `--context ${shellQuote(input.contextName)}`,
+    ...(input.kubeconfig ? [`--kubeconfig ${shellQuote(input.kubeconfig)}`] : []),
+    ...(input.environment ? [`--env ${shellQuote(input.environment)}`] : []),
+    `-n ${shellQuote(input.namespace)}`,
+  ].join(' ');
 }

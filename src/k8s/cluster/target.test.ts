@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { whereFlags } from './deploy-command.js';
+import { whereFlags } from './target.js';
 
 describe('whereFlags', () => {
   it('gives the flags that reach the same cluster and namespace, quoted for a shell where needed', () => {
