@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
-import { docker } from '../integration/docker-env.js';
+import { docker, removeImagesLabelled } from '../integration/docker-env.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const bin = join(root, 'bin', 'devspace');
@@ -78,7 +78,7 @@ export async function forceCleanup(project: string): Promise<void> {
   if (found.containers.length > 0) await docker(['rm', '-f', '-v', ...found.containers], { reject: false });
   for (const n of found.networks) await docker(['network', 'rm', n], { reject: false });
   for (const v of found.volumes) await docker(['volume', 'rm', '-f', v], { reject: false });
-  for (const i of found.images) await docker(['rmi', '-f', i], { reject: false });
+  await removeImagesLabelled(`dev.devspace.project=${project}`);
 }
 
 /** A free TCP port on 127.0.0.1. */

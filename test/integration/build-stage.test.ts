@@ -16,7 +16,7 @@ import type { Project, Service } from '../../src/compose/model.js';
 import { ImageClient } from '../../src/engine/images.js';
 import { CommandFailedError } from '../../src/errors.js';
 import type { DevspaceEvent } from '../../src/events.js';
-import { docker, dockerEngineOrSkip } from './docker-env.js';
+import { docker, dockerEngineOrSkip, removeImagesLabelled } from './docker-env.js';
 
 const engine = await dockerEngineOrSkip('build stage integration tests');
 
@@ -30,8 +30,7 @@ const images = new ImageClient(new Docker());
 
 afterAll(async () => {
   temps.forEach((t) => rmSync(t, { recursive: true, force: true }));
-  const ids = String((await docker(['image', 'ls', '-q', '--filter', `label=${RUN_LABEL}=${RUN}`], { reject: false })).stdout).split('\n').filter(Boolean);
-  if (ids.length > 0) await docker(['image', 'rm', '-f', ...new Set(ids)], { reject: false });
+  await removeImagesLabelled(`${RUN_LABEL}=${RUN}`);
 }, 60_000);
 
 /** A project around fixture directories; every build is labelled for cleanup. */

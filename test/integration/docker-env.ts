@@ -68,3 +68,17 @@ export async function imageLabels(image: string): Promise<Record<string, string>
   const parsed: unknown = JSON.parse(String(r.stdout).trim() || 'null');
   return (parsed ?? {}) as Record<string, string>;
 }
+
+/**
+ * Removes every image carrying `label` (`key=value`), dangling ones too. Leaves first, round by
+ * round: `rmi -f` cannot remove an image that another one is built FROM, so removing a FROM chain
+ * in one command leaves its base behind.
+ */
+export async function removeImagesLabelled(label: string): Promise<void> {
+  for (let round = 0; round < 8; round++) {
+    const listed = await docker(['image', 'ls', '-a', '-q', '--filter', `label=${label}`], { reject: false });
+    const ids = [...new Set(String(listed.stdout).split('\n').filter(Boolean))];
+    if (ids.length === 0) return;
+    for (const id of ids) await docker(['image', 'rm', '-f', id], { reject: false });
+  }
+}

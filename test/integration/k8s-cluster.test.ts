@@ -38,7 +38,7 @@ import { readRenderSources } from '../../src/k8s/render/read-sources.js';
 import { connectTestCluster, CONTEXT, uniqueNamespace, waitFor } from '../cluster/cluster-env.js';
 import { bin, cleanEnv, root } from '../e2e/run-env.js';
 import { CREDENTIAL_HELPER_DIR, registryOrSkip } from '../registry/registry-env.js';
-import { docker, dockerEngineOrSkip } from './docker-env.js';
+import { docker, dockerEngineOrSkip, removeImagesLabelled } from './docker-env.js';
 
 const cluster = await connectTestCluster('k8s cluster (apply, prune, conflicts)');
 const engine = cluster ? await dockerEngineOrSkip('k8s cluster: pull Secret for an auth registry') : false;
@@ -403,10 +403,7 @@ describe.skipIf(!cluster || !engine || !registries)('a registry that needs auth'
     opened = await openEngine({ env: baseEnv, homeDir: home });
   });
   afterAll(async () => {
-    for (const name of projects) {
-      const ids = String((await docker(['images', '-q', '--filter', `label=dev.devspace.project=${name}`], { reject: false })).stdout).trim();
-      if (ids) await docker(['rmi', '-f', ...new Set(ids.split('\n'))], { reject: false });
-    }
+    for (const name of projects) await removeImagesLabelled(`dev.devspace.project=${name}`);
   }, 60_000);
 
   it('creates a dockerconfigjson pull Secret in the namespace that the pods reference; the credentials are in no event', async () => {

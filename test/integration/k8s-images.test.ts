@@ -26,7 +26,7 @@ import type { DevspaceEvent } from '../../src/events.js';
 import { deliverImages, type DeliverInput } from '../../src/k8s/images/deliver.js';
 import { connectTestCluster, CONTEXT, uniqueNamespace } from '../cluster/cluster-env.js';
 import { CREDENTIAL_HELPER_DIR, manifestDigest, registryOrSkip } from '../registry/registry-env.js';
-import { docker, dockerEngineOrSkip } from './docker-env.js';
+import { docker, dockerEngineOrSkip, removeImagesLabelled } from './docker-env.js';
 
 const cluster = await connectTestCluster('k8s images (deliverImages)');
 const engine = await dockerEngineOrSkip('k8s images (deliverImages)');
@@ -81,12 +81,8 @@ afterAll(async () => {
   if (nodes) await docker(['rm', '-f', ...nodes.split('\n')], { reject: false });
   // The played node image: its tag goes in its describe's afterAll, while node containers still
   // use it, so the image itself can only go now that they are gone.
-  const nodeImages = String((await docker(['images', '-q', '--filter', `label=${TEST_LABEL}`], { reject: false })).stdout).trim();
-  if (nodeImages) await docker(['rmi', '-f', ...new Set(nodeImages.split('\n'))], { reject: false });
-  for (const name of projects) {
-    const ids = String((await docker(['images', '-q', '--filter', `label=dev.devspace.project=${name}`], { reject: false })).stdout).trim();
-    if (ids) await docker(['rmi', '-f', ...new Set(ids.split('\n'))], { reject: false });
-  }
+  await removeImagesLabelled(TEST_LABEL);
+  for (const name of projects) await removeImagesLabelled(`dev.devspace.project=${name}`);
 }, 120_000);
 
 describe.skipIf(!cluster || !engine || !registries)('deliverImages against the real API server and registries', () => {
