@@ -76,16 +76,26 @@ export async function applyRendered(options: ApplyRenderedOptions): Promise<Depl
   // A kind this deploy renders none of (and no pull Secret) may be unlistable for a user with
   // rights in one namespace: warned about (those are not pruned) rather than refused.
   const renders = (kind: string) => objects.some((o) => o.kind === kind) || (kind === 'Secret' && (options.pullSecrets?.length ?? 0) > 0);
-  const before = await listOurs(api, namespace, selector, { skippable: (kind) => !renders(kind), emit });
+  // The rollout watches start while the project's objects are listed: neither needs the other.
+  const cache = new NamespaceCache(kc, api, namespace, selector, (text) => emit({ type: 'message', level: 'warn', text }));
+  const watching = cache.start();
+  let before = new Map<string, K8sObject>();
   const beforeOf = (o: K8sObject): Before => {
     const found = before.get(objectKey(o));
     return found ? { resourceVersion: String(found.metadata.resourceVersion) } : 'unknown';
   };
-  await Promise.all((options.pullSecrets ?? []).map((s) => apply({ ...s, metadata: { ...s.metadata, namespace } }, beforeOf(s))));
+  try {
+    before = await listOurs(api, namespace, selector, { skippable: (kind) => !renders(kind), emit });
+    await Promise.all((options.pullSecrets ?? []).map((s) => apply({ ...s, metadata: { ...s.metadata, namespace } }, beforeOf(s))));
+    await watching;
+  } catch (error) {
+    // The watches would keep running, and the process alive.
+    cache.stop();
+    await watching.catch(() => undefined);
+    throw error;
+  }
   for (const text of replicaResets(objects, before, services)) emit({ type: 'message', level: 'info', text });
 
-  const cache = new NamespaceCache(kc, api, namespace, selector, (text) => emit({ type: 'message', level: 'warn', text }));
-  await cache.start();
   type Outcome = RolloutResult & { rolledBack?: boolean };
   const results: Outcome[] = [];
   // Ends the rollout waits and starts no more services: the user's Ctrl-C, or the first failure
