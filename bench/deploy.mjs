@@ -33,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { runner } from './lib.mjs';
+import { runner, runScenarios } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'devspace');
@@ -224,26 +224,15 @@ async function main() {
     log('\ninterrupted: cleaning up');
     cleanup().finally(() => process.exit(130));
   });
-  let failure;
-  try {
-    const last = await benchDeploy();
-    await benchNoChange(last);
-  } catch (error) {
-    failure = error;
-  } finally {
-    await cleanup();
-  }
-  if (results.length) {
+  await runScenarios([async () => benchNoChange(await benchDeploy())], cleanup, () => {
+    if (!results.length) return;
     log('\nscenario                            devspace ms   baseline ms   ratio   target    result');
     for (const r of results) {
       log(`${r.scenario.padEnd(36)}${r.dsMs.toFixed(0).padStart(11)}${r.baseMs.toFixed(0).padStart(14)}${`${r.ratio.toFixed(2)}x`.padStart(8)}   ${r.target.padEnd(8)}  ${r.pass ? 'PASS' : 'MISSED'}${r.note ? `  (${r.note})` : ''}`);
     }
     log('baselines: deploy — kubectl apply -f + sequential kubectl rollout status per Deployment; no-change — kubectl apply -f');
-  }
-  if (failure) {
-    process.stderr.write(`\nbench failed: ${failure.message}\n`);
-    process.exitCode = 1;
-  } else if (results.some((r) => !r.pass)) process.exitCode = 1;
+  });
+  if (results.some((r) => !r.pass)) process.exitCode = 1;
 }
 
 await main();

@@ -1,5 +1,5 @@
-// What the benchmarks share: running a command with a deadline (its time, output and exit code)
-// and a free port on 127.0.0.1.
+// What the benchmarks share: running a command with a deadline (its time, output and exit code),
+// a free port on 127.0.0.1, and running the scenarios with cleanup and a report whatever happens.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -41,4 +41,24 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Runs the scenarios one after the other, always cleans up, then prints the report (of what was
+ * measured, even when a scenario failed). A failure is printed and sets exit code 1.
+ */
+export async function runScenarios(scenarios, cleanup, report) {
+  let failure;
+  try {
+    for (const scenario of scenarios) await scenario();
+  } catch (error) {
+    failure = error;
+  } finally {
+    await cleanup();
+  }
+  report();
+  if (failure) {
+    process.stderr.write(`\nbench failed: ${failure.stack ?? failure.message}\n`);
+    process.exitCode = 1;
+  }
 }

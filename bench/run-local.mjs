@@ -36,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { freePort, runner } from './lib.mjs';
+import { freePort, runner, runScenarios } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'devspace');
@@ -345,28 +345,15 @@ async function main() {
     log('\ninterrupted: cleaning up (Ctrl-C again to leave things behind)');
     cleanup().finally(() => process.exit(130));
   });
-  let failure;
-  try {
-    if (only.has('noop')) await benchNoop();
-    if (only.has('cold')) await benchCold();
-    if (only.has('rebuild')) await benchRebuild();
-    if (only.has('rebuild-big')) await benchRebuildBig();
-  } catch (error) {
-    failure = error;
-  } finally {
-    await cleanup();
-  }
-  if (results.length) {
+  const scenarios = { noop: benchNoop, cold: benchCold, rebuild: benchRebuild, 'rebuild-big': benchRebuildBig };
+  await runScenarios(Object.entries(scenarios).filter(([name]) => only.has(name)).map(([, fn]) => fn), cleanup, () => {
+    if (!results.length) return;
     log('\nscenario                          devspace ms   baseline ms   ratio   target   result');
     for (const r of results) {
       log(`${r.scenario.padEnd(34)}${r.dsMs.toFixed(0).padStart(11)}${r.baseMs.toFixed(0).padStart(14)}${`${r.ratio.toFixed(2)}x`.padStart(8)}${`<= ${r.target}x`.padStart(9)}   ${r.pass ? 'PASS' : 'MISS'}${r.note ? `  (${r.note})` : ''}`);
     }
     log('baselines: docker-compose 1.29 (Debian) for up; `DOCKER_BUILDKIT=0 docker build` with a warm cache for rebuild');
-  }
-  if (failure) {
-    process.stderr.write(`\nbench failed: ${failure.message}\n`);
-    process.exitCode = 1;
-  }
+  });
 }
 
 await main();

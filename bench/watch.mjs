@@ -49,7 +49,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, runner } from './lib.mjs';
+import { freePort, runner, runScenarios } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'devspace');
@@ -714,31 +714,20 @@ async function main() {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let failure;
-  try {
-    if (only.has('sync')) await benchSync();
-    if (only.has('rebuild')) await benchRebuild();
-    if (only.has('tree')) await benchTree();
-  } catch (error) {
-    failure = error;
-  } finally {
-    await cleanup();
-  }
-  if (results.length) {
-    log('\nfigure                                      devspace      baseline    ratio   targets');
-    for (const r of results) {
-      const checks = r.checks.map((c) => `${c.text} ${c.pass ? 'PASS' : 'MISS'}`).join(', ') || '-';
-      const base = Number.isFinite(r.baseValue) ? `${r.baseValue.toFixed(0)} ${r.unit}` : 'n/a';
-      const ratio = Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}x` : 'n/a';
-      log(`${r.figure.padEnd(40)}${`${r.dsValue.toFixed(0)} ${r.unit}`.padStart(12)}${base.padStart(14)}${ratio.padStart(9)}   ${checks}${r.note ? `  (${r.note})` : ''}`);
+  const scenarios = { sync: benchSync, rebuild: benchRebuild, tree: benchTree };
+  await runScenarios(Object.entries(scenarios).filter(([name]) => only.has(name)).map(([, fn]) => fn), cleanup, () => {
+    if (results.length) {
+      log('\nfigure                                      devspace      baseline    ratio   targets');
+      for (const r of results) {
+        const checks = r.checks.map((c) => `${c.text} ${c.pass ? 'PASS' : 'MISS'}`).join(', ') || '-';
+        const base = Number.isFinite(r.baseValue) ? `${r.baseValue.toFixed(0)} ${r.unit}` : 'n/a';
+        const ratio = Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}x` : 'n/a';
+        log(`${r.figure.padEnd(40)}${`${r.dsValue.toFixed(0)} ${r.unit}`.padStart(12)}${base.padStart(14)}${ratio.padStart(9)}   ${checks}${r.note ? `  (${r.note})` : ''}`);
+      }
+      log('baselines: `docker cp` into the same container (sync); docker build + rm -f + run -d, classic builder (rebuild); bare chokidar (tree)');
     }
-    log('baselines: `docker cp` into the same container (sync); docker build + rm -f + run -d, classic builder (rebuild); bare chokidar (tree)');
-  }
-  if (firstSaves.length) log(`first saves made right after the "watching " line: ${firstSaves.filter((v) => v === null).length} of ${firstSaves.length} lost`);
-  if (failure) {
-    process.stderr.write(`\nbench failed: ${failure.stack ?? failure.message}\n`);
-    process.exitCode = 1;
-  }
+    if (firstSaves.length) log(`first saves made right after the "watching " line: ${firstSaves.filter((v) => v === null).length} of ${firstSaves.length} lost`);
+  });
 }
 
 await main();
