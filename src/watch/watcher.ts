@@ -50,6 +50,9 @@ export function watchFiles(options: WatcherOptions): FileWatcher {
   return pollFiles(options, onError);
 }
 
+const POLL_INTERVAL_MS = 100;
+const BINARY_POLL_INTERVAL_MS = 300;
+
 /** --poll: chokidar's stat polling (network drives, some VM mounts), loaded only then. */
 function pollFiles(options: WatcherOptions, onError: (error: NodeJS.ErrnoException) => void): FileWatcher {
   const rootFiles = new Set(options.roots.filter((r) => statSync(r, { throwIfNoEntry: false })?.isFile()));
@@ -63,8 +66,8 @@ function pollFiles(options: WatcherOptions, onError: (error: NodeJS.ErrnoExcepti
       // Our change sets coalesce unlink+add themselves; chokidar's atomic mode would delay deletes by 100 ms.
       atomic: false,
       usePolling: true,
-      interval: 100,
-      binaryInterval: 300,
+      interval: POLL_INTERVAL_MS,
+      binaryInterval: BINARY_POLL_INTERVAL_MS,
       ignored: (p: string, stats?: { isDirectory(): boolean }) => (rootFiles.has(p) ? false : isDirectory(p, stats) ? options.prunable(p) : !options.relevant(p)),
     });
     w.on('all', (event: string, file: string) => {
@@ -73,6 +76,10 @@ function pollFiles(options: WatcherOptions, onError: (error: NodeJS.ErrnoExcepti
     });
     w.on('error', (error: unknown) => onError(error as NodeJS.ErrnoException));
     await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+    // fs.watchFile takes each file's first stat (what later polls compare with) asynchronously,
+    // after chokidar's 'ready': a save made before it would become the baseline, not a change.
+    // Waiting the longer (binary-file) interval lets every first stat land.
+    await new Promise((resolve) => setTimeout(resolve, BINARY_POLL_INTERVAL_MS));
     return w;
   })();
   return { ready: watcher.then(() => undefined), close: async () => (await watcher).close() };
