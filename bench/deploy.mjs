@@ -20,8 +20,8 @@
 //
 // The project: 50 services, each with a port (→ Service), environment (→ ConfigMap) and a
 // healthcheck (→ probes); every fifth with 3 replicas; services 0–19 form five depends_on chains
-// of four (→ four rollout waves for devspace, which waits for each wave before the next; the
-// baseline applies everything at once, as kubectl knows no order).
+// of four (→ devspace applies each link once the one before is ready, the requests of those chains
+// first; the baseline applies everything at once, as kubectl knows no order).
 //
 // Environment: BENCH_RUNS (deploy samples each, default 3), BENCH_NOOP_RUNS (default 5),
 // BENCH_SERVICES (default 50), BENCH_CMD_TIMEOUT_S (per command, default 300). Needs a built devspace

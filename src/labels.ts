@@ -5,6 +5,7 @@
  * we filter on our own `dev.devspace.project`, so a docker-compose project of the same name is
  * never mistaken for ours.
  */
+import { createHash } from 'node:crypto';
 export const LABELS = {
   project: 'dev.devspace.project',
   service: 'dev.devspace.service',
@@ -74,9 +75,19 @@ export const K8S_LABELS = {
   environment: 'dev.devspace.environment',
 } as const;
 
-/** The label selector (`a=b,c=d`) of everything `deploy` applied for a project (and environment). */
+/**
+ * The label selector (`a=b,c=d`) of everything `deploy` applied for a project (and environment):
+ * the values as objectLabels (k8s/render/names.ts) wrote them.
+ */
 export function k8sProjectSelector(project: string, environment?: string): string {
-  const parts = [`${K8S_LABELS.managedBy}=${MANAGED_BY}`, `${K8S_LABELS.project}=${project}`];
-  if (environment !== undefined) parts.push(`${K8S_LABELS.environment}=${environment}`);
+  const parts = [`${K8S_LABELS.managedBy}=${MANAGED_BY}`, `${K8S_LABELS.project}=${labelValue(project)}`];
+  if (environment !== undefined) parts.push(`${K8S_LABELS.environment}=${labelValue(environment)}`);
   return parts.join(',');
+}
+
+/** A label value: ≤ 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
+export function labelValue(value: string): string {
+  let out = value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  if (out.length > 63) out = `${out.slice(0, 56).replace(/[^A-Za-z0-9]+$/, '')}-${createHash('sha256').update(value).digest('hex').slice(0, 6)}`;
+  return out;
 }

@@ -30,7 +30,7 @@ const LOG_TAIL = 20;
  * Long-running containers pass at once (their start time is older); the engine's clock may differ
  * from ours, so a start time in the future is measured from when we first saw it running.
  */
-export const READY_STABLE_MS = 250;
+const READY_STABLE_MS = 250;
 
 type Verdict = { done: true } | { done: false; failure?: string };
 

@@ -15,7 +15,6 @@ describe('the error of a failed deploy', () => {
       'Run with --rollback-on-failure to return a failed Deployment to its previous revision.',
       'See the pods: devspace ps --context prod -n shop; devspace logs --context prod -n shop back',
     ]);
-    expect(error.nextSteps.join('\n')).not.toContain('<context>');
   });
 
   it('a claim no volume binds (no provisioner) says what to do about storage', () => {

@@ -3,10 +3,10 @@
  * holding the user's own Docker credentials for that one registry (never the whole config.json),
  * named after the registry and labelled as the project's so `delete` and pruning find it.
  */
-import { K8S_LABELS, MANAGED_BY } from '../../labels.js';
 import type { Credentials } from '../../registry/credentials.js';
 import { authKey } from '../../registry/reference.js';
 import type { K8sObject } from '../manifest.js';
+import { objectLabels } from '../render/names.js';
 
 export const PULL_SECRET_PREFIX = 'devspace-pull-';
 
@@ -46,12 +46,7 @@ export function pullSecret(input: PullSecretInput): K8sObject | undefined {
     metadata: {
       name: pullSecretName(input.registry),
       namespace: input.namespace,
-      labels: {
-        [K8S_LABELS.managedBy]: MANAGED_BY,
-        [K8S_LABELS.partOf]: input.project,
-        [K8S_LABELS.project]: input.project,
-        ...(input.environment !== undefined && { [K8S_LABELS.environment]: input.environment }),
-      },
+      labels: objectLabels({ project: input.project, ...(input.environment !== undefined && { environment: input.environment }) }),
     },
     type: 'kubernetes.io/dockerconfigjson',
     data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') },

@@ -5,7 +5,7 @@
  * already DNS-safe, which compose names usually are.
  */
 import { createHash } from 'node:crypto';
-import { K8S_LABELS, MANAGED_BY } from '../../labels.js';
+import { K8S_LABELS, labelValue, MANAGED_BY } from '../../labels.js';
 
 /** A DNS-1123 label from any name: lower-cased, other characters to '-', trimmed, ≤ 63 characters. */
 export function dnsLabel(name: string): string {
@@ -50,13 +50,6 @@ export function selectorLabels(project: string, name: string): Record<string, st
 
 function instanceName(project: string, name: string): string {
   return labelValue(`${project}-${name}`);
-}
-
-/** A label value: ≤ 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
-export function labelValue(value: string): string {
-  let out = value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
-  if (out.length > 63) out = `${out.slice(0, 56).replace(/[^A-Za-z0-9]+$/, '')}-${createHash('sha256').update(value).digest('hex').slice(0, 6)}`;
-  return out;
 }
 
 /** The image tag (or short digest) as `app.kubernetes.io/version`, when the reference has one. */

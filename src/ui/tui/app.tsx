@@ -3,8 +3,8 @@
  * logs and the key footer, sized to the terminal so the frame never scrolls. Redrawn when the
  * controller says a frame is due (throttled in start-tui.tsx), on keys and on resize.
  */
-import { Box, Text, useInput, useStdout } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, useInput, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FOOTER_KEYS, HELP_LINES, handleKey, initialView, type Command, type ViewState } from './keys.js';
 import { LogView, logWindow, oneLine, serviceColours } from './log-view.js';
 import { displayState, type Model } from './model.js';
@@ -31,10 +31,10 @@ function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: 
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (fixed) return;
-    const onResize = () => setSize(read());
+    const onResize = () => setSize({ columns: stdout.columns || 100, rows: stdout.rows || 30 });
     stdout.on('resize', onResize);
     return () => void stdout.off('resize', onResize);
-  });
+  }, [stdout, fixed]);
   return size;
 }
 
@@ -63,15 +63,18 @@ export function App({ model, title, frames, now: clock, onCommand, size: fixed }
   const window = logWindow(model, { focus: view.focus, search: view.search?.text, scroll: view.scroll, rows: logRows });
   const labelWidth = Math.min(20, Math.max(8, ...names.map((n) => n.length + 2)));
 
-  useInput((input, key) => {
-    const current = viewRef.current;
-    const next = handleKey(current, { input, upArrow: key.upArrow, downArrow: key.downArrow, pageUp: key.pageUp, pageDown: key.pageDown, return: key.return, escape: key.escape, backspace: key.backspace, delete: key.delete, ctrl: key.ctrl, home: key.home, end: key.end }, { services: names, page: Math.max(1, logRows - 1) });
-    // Scrolled back to the clamp: hold there rather than count up past the buffer.
-    const clamped = next.view.scroll > window.scroll && current.scroll >= window.scroll && next.view.scroll !== Number.MAX_SAFE_INTEGER ? { ...next.view, scroll: Math.min(next.view.scroll, window.scroll + Math.max(1, logRows - 1)) } : next.view;
-    viewRef.current = clamped;
-    setView(clamped);
-    if (next.command) onCommand(next.command);
-  });
+  // What a key needs from this frame, read through a ref so that the input handler stays one
+  // function (Ink re-attaches the stdin listener whenever the handler changes).
+  const keyContext = useRef({ services: names, page: 1, maxScroll: window.maxScroll, onCommand });
+  keyContext.current = { services: names, page: Math.max(1, logRows - 1), maxScroll: window.maxScroll, onCommand };
+  const onInput = useCallback((input: string, key: Key) => {
+    const { onCommand: command, ...context } = keyContext.current;
+    const next = handleKey(viewRef.current, { input, upArrow: key.upArrow, downArrow: key.downArrow, pageUp: key.pageUp, pageDown: key.pageDown, return: key.return, escape: key.escape, backspace: key.backspace, delete: key.delete, ctrl: key.ctrl, home: key.home, end: key.end }, context);
+    viewRef.current = next.view;
+    setView(next.view);
+    if (next.command) command(next.command);
+  }, []);
+  useInput(onInput);
 
   const stateCounts = new Map<string, number>();
   for (const s of model.services) {
@@ -112,9 +115,9 @@ export function App({ model, title, frames, now: clock, onCommand, size: fixed }
         <Text color="red" wrap="truncate-end">{`⚠ ${shown}: ${oneLine(pinned.text)}`}</Text>
       ) : null}
       <Text wrap="truncate-end" dimColor>
-        {`logs: ${view.focus ?? 'all services'}${view.search && !view.search.typing ? `  search "${view.search.text}"` : ''}${window.scroll > 0 ? `  scrolled back ${window.scroll} lines (G: follow)` : '  following'}${window.more ? '' : ''}`}
+        {`logs: ${view.focus ?? 'all services'}${view.search && !view.search.typing ? `  search "${view.search.text}"` : ''}${window.scroll > 0 ? `  scrolled back ${window.scroll} lines (G: follow)` : '  following'}`}
       </Text>
-      <LogView model={model} window={window} width={width} rows={logRows} labelWidth={labelWidth} colourOf={colourOf} />
+      <LogView window={window} width={width} rows={logRows} labelWidth={labelWidth} colourOf={colourOf} />
       {view.search?.typing ? (
         <Text wrap="truncate-end">
           <Text color="cyan">/</Text>

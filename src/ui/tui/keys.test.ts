@@ -31,6 +31,16 @@ describe('keys', () => {
     expect(press([k('', { pageDown: true })]).view.scroll).toBe(0);
   });
 
+  it('pages from the offset shown: PgUp stops at the oldest line, and PgDn after g or past the top moves at once', () => {
+    const at = (scroll: number) => ({ ...initialView, scroll });
+    const withMax = { ...context, maxScroll: 25 };
+    expect(handleKey(at(20), k('', { pageUp: true }), withMax).view.scroll).toBe(25);
+    expect(handleKey(at(25), k('', { pageUp: true }), withMax).view.scroll).toBe(25);
+    expect(handleKey(at(Number.MAX_SAFE_INTEGER), k('', { pageDown: true }), withMax).view.scroll).toBe(15);
+    // Following (the view does not count how far back it could go): PgUp asks for a page back.
+    expect(handleKey(at(0), k('', { pageUp: true }), context).view.scroll).toBe(10);
+  });
+
   it('types a search after /, where letters are text, not commands', () => {
     const { view, commands } = press([k('/'), k('q'), k('r'), k('x'), k('', { backspace: true }), k('', { return: true })]);
     expect(view.search).toEqual({ text: 'qr', typing: false });

@@ -38,8 +38,12 @@ export interface KeyPress {
 
 export const initialView: ViewState = { selected: 0, scroll: 0, search: undefined, help: false, graph: false };
 
-export function handleKey(view: ViewState, key: KeyPress, context: { services: string[]; page: number }): { view: ViewState; command?: Command } {
-  const { services, page } = context;
+/**
+ * `maxScroll`: how far back the log view can scroll, when the view knows (it is scrolled back);
+ * paging starts from the offset shown, so a PgUp past the oldest line or after `g` is not a dead key.
+ */
+export function handleKey(view: ViewState, key: KeyPress, context: { services: string[]; page: number; maxScroll?: number | undefined }): { view: ViewState; command?: Command } {
+  const { services, page, maxScroll } = context;
   if (key.ctrl && key.input === 'c') return { view, command: { kind: 'quit' } };
   if (view.search?.typing) {
     if (key.return) return { view: { ...view, search: view.search.text ? { text: view.search.text, typing: false } : undefined, scroll: 0 } };
@@ -53,8 +57,9 @@ export function handleKey(view: ViewState, key: KeyPress, context: { services: s
   const move = (delta: number) => ({ view: { ...view, selected: Math.max(0, Math.min(services.length - 1, view.selected + delta)) } });
   if (key.upArrow || key.input === 'k') return move(-1);
   if (key.downArrow || key.input === 'j') return move(1);
-  if (key.pageUp) return { view: { ...view, scroll: view.scroll + page } };
-  if (key.pageDown) return { view: { ...view, scroll: Math.max(0, view.scroll - page) } };
+  const shown = maxScroll === undefined ? view.scroll : Math.min(view.scroll, maxScroll);
+  if (key.pageUp) return { view: { ...view, scroll: maxScroll === undefined ? shown + page : Math.min(shown + page, maxScroll) } };
+  if (key.pageDown) return { view: { ...view, scroll: Math.max(0, shown - page) } };
   if (key.home || key.input === 'g') return { view: { ...view, scroll: Number.MAX_SAFE_INTEGER } };
   if (key.end || key.input === 'G' || key.input === 'f') return { view: { ...view, scroll: 0 } };
   if (key.return) {

@@ -11,20 +11,18 @@ export interface LogWindow {
   entries: LogEntry[];
   /** The scroll offset actually used (clamped to what there is). */
   scroll: number;
-  more: boolean;
+  /** How far back the view can scroll; known when scrolled back (counting costs a pass under a search). */
+  maxScroll?: number;
 }
 
 export function logWindow(model: Model, options: { focus?: string | undefined; search?: string | undefined; scroll: number; rows: number }): LogWindow {
   const buffer = options.focus ? (model.byName.get(options.focus)?.logs ?? model.logs) : model.logs;
   const needle = options.search?.toLowerCase();
   const keep = needle ? (e: LogEntry) => e.text.toLowerCase().includes(needle) : undefined;
-  let scroll = options.scroll;
-  if (scroll > 0) {
-    const total = buffer.countMatching(keep);
-    scroll = Math.max(0, Math.min(scroll, total - options.rows));
-  }
-  const { items, more } = buffer.window(options.rows, scroll, keep);
-  return { entries: items, scroll, more };
+  if (options.scroll === 0) return { entries: buffer.window(options.rows, 0, keep), scroll: 0 };
+  const maxScroll = Math.max(0, buffer.countMatching(keep) - options.rows);
+  const scroll = Math.min(options.scroll, maxScroll);
+  return { entries: buffer.window(options.rows, scroll, keep), scroll, maxScroll };
 }
 
 const KIND_COLOUR: Partial<Record<LogEntry['kind'], string>> = { warn: 'yellow', error: 'red' };
@@ -83,11 +81,10 @@ export function logRows(entries: LogEntry[], textWidth: number, rows: number): L
 
 /** Text for a one-row place (header, pinned error, progress): its lines joined. */
 export function oneLine(text: string): string {
-  return text.includes('\n') ? text.split('\n').map((l) => clean(l).trim()).filter(Boolean).join(' ') : text;
+  return text.includes('\n') ? text.split('\n').map((l) => clean(l).trim()).filter(Boolean).join(' ') : clean(text);
 }
 
-export function LogView({ model, window, width, rows, labelWidth, colourOf }: { model: Model; window: LogWindow; width: number; rows: number; labelWidth: number; colourOf: (service: string) => string }) {
-  void model;
+export function LogView({ window, width, rows, labelWidth, colourOf }: { window: LogWindow; width: number; rows: number; labelWidth: number; colourOf: (service: string) => string }) {
   // ASCII only in what every line carries ("|", not "│"): Ink's width measure has a fast path for it.
   const textWidth = width - labelWidth - 3;
   return (

@@ -119,9 +119,9 @@ describe('RingBuffer', () => {
     const r = new RingBuffer<number>(5);
     for (let i = 0; i < 8; i++) r.push(i);
     expect([0, 1, 2, 3, 4].map((i) => r.at(i))).toEqual([3, 4, 5, 6, 7]);
-    expect(r.window(2, 0)).toEqual({ items: [6, 7], more: true });
-    expect(r.window(2, 1)).toEqual({ items: [5, 6], more: true });
-    expect(r.window(10, 0, (n) => n % 2 === 1)).toEqual({ items: [3, 5, 7], more: false });
+    expect(r.window(2, 0)).toEqual([6, 7]);
+    expect(r.window(2, 1)).toEqual([5, 6]);
+    expect(r.window(10, 0, (n) => n % 2 === 1)).toEqual([3, 5, 7]);
     expect(r.countMatching((n) => n > 4)).toBe(3);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The terminal UI's screen state, folded from the domain's events (src/events.ts). `applyEvent`
- * is the reducer; it updates the model in place and bumps `version`, because at 1,000+ log lines
+ * is the reducer; it updates the model in place, because at 1,000+ log lines
  * a second copying the state (or its log buffers) per event would cost more than drawing it. The
  * components read the model only when a (throttled) frame is drawn. Pure: no I/O, time passed in.
  */
@@ -84,7 +84,6 @@ export interface Model {
   watching: boolean;
   /** The latest devspace message (status line). */
   status?: { text: string; level: 'info' | 'warn' | 'error'; at: number };
-  version: number;
   seq: number;
   /** Log labels by service and container (see labelOf). */
   labels: Map<string, string>;
@@ -105,7 +104,7 @@ const TAIL = 12;
 const ERROR_LINE = /\b(error|fatal|panic|exception|traceback|failed)\b/i;
 
 export function createModel(services: ServiceInfo[], now: number): Model {
-  const model: Model = { services: [], byName: new Map(), logs: new RingBuffer(ALL_SCROLLBACK), watching: false, version: 0, seq: 0, labels: new Map() };
+  const model: Model = { services: [], byName: new Map(), logs: new RingBuffer(ALL_SCROLLBACK), watching: false, seq: 0, labels: new Map() };
   for (const s of services) serviceOf(model, s.name, now, s);
   return model;
 }
@@ -126,7 +125,6 @@ export function setServiceInfo(model: Model, info: ServiceInfo, now: number): vo
   if (info.urls) view.urls = info.urls;
   if (info.image) view.image = info.image;
   if (info.dependsOn) view.dependsOn = info.dependsOn;
-  model.version++;
 }
 
 /** The state a person should read for the service at `now`. */
@@ -195,7 +193,6 @@ export function clean(line: string): string {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function applyEvent(model: Model, event: DevspaceEvent, now: number): void {
-  model.version++;
   const touch = (view: ServiceView) => (view.changedAt = now);
   switch (event.type) {
     case 'build-start':
@@ -308,8 +305,9 @@ export function applyEvent(model: Model, event: DevspaceEvent, now: number): voi
     }
     case 'log': {
       const view = serviceOf(model, event.service, now);
-      log(model, event.service, labelOf(model, event.service, event.container), clean(event.line), event.stream === 'stderr' ? 'err' : 'out', now);
-      if (ERROR_LINE.test(event.line) && (event.stream === 'stderr' || /\b(error|fatal|panic)\b/i.test(event.line))) view.lastError = { text: event.line, at: now };
+      const text = clean(event.line);
+      log(model, event.service, labelOf(model, event.service, event.container), text, event.stream === 'stderr' ? 'err' : 'out', now);
+      if (ERROR_LINE.test(text) && (event.stream === 'stderr' || /\b(error|fatal|panic)\b/i.test(text))) view.lastError = { text, at: now };
       return;
     }
     case 'watching':

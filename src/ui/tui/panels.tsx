@@ -90,7 +90,7 @@ export function ProgressPanel({ model, width, rows }: { model: Model; width: num
 }
 
 /** Each service with what it depends on, indented under it, in the colour of its state. */
-export function dependencyRows(model: Model, now: number): { depth: number; service: ServiceView; repeat: boolean }[] {
+function dependencyRows(model: Model): { depth: number; service: ServiceView; repeat: boolean }[] {
   const dependedOn = new Set(model.services.flatMap((s) => s.dependsOn));
   const roots = model.services.filter((s) => !dependedOn.has(s.name));
   const rows: { depth: number; service: ServiceView; repeat: boolean }[] = [];
@@ -106,12 +106,11 @@ export function dependencyRows(model: Model, now: number): { depth: number; serv
     }
   };
   for (const r of roots.length > 0 ? roots : model.services) walk(r, 0, new Set());
-  void now;
   return rows;
 }
 
 export function DependencyView({ model, now, width, rows }: { model: Model; now: number; width: number; rows: number }) {
-  const all = dependencyRows(model, now);
+  const all = dependencyRows(model);
   return (
     <Box flexDirection="column" width={width}>
       <Text dimColor>dependencies (depends_on)</Text>

@@ -6,8 +6,6 @@ export class RingBuffer<T> {
   private readonly items: (T | undefined)[];
   private start = 0;
   private count = 0;
-  /** Items pushed over the buffer's life, dropped ones included (a cheap "has it changed" mark). */
-  total = 0;
 
   constructor(readonly capacity: number) {
     this.items = new Array<T | undefined>(capacity);
@@ -18,7 +16,6 @@ export class RingBuffer<T> {
   }
 
   push(item: T): void {
-    this.total++;
     if (this.count < this.capacity) {
       this.items[(this.start + this.count) % this.capacity] = item;
       this.count++;
@@ -39,7 +36,7 @@ export class RingBuffer<T> {
    * newest: the window a log view shows, found by walking back from the end (O(window) when
    * nothing is filtered, not O(buffer)).
    */
-  window(limit: number, skip: number, keep?: (item: T) => boolean): { items: T[]; more: boolean } {
+  window(limit: number, skip: number, keep?: (item: T) => boolean): T[] {
     const out: T[] = [];
     let skipped = 0;
     let i = this.count - 1;
@@ -52,9 +49,7 @@ export class RingBuffer<T> {
       }
       out.push(item);
     }
-    let more = false;
-    for (; i >= 0 && !more; i--) more = !keep || keep(this.items[(this.start + i) % this.capacity] as T);
-    return { items: out.reverse(), more };
+    return out.reverse();
   }
 
   /** How many kept items pass `keep` (for clamping the scroll offset). */

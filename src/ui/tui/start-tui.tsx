@@ -145,7 +145,12 @@ export function frameController(fps: number, onFrame?: (ms: number) => void, bud
     pending ??= start;
     for (const l of listeners) l();
   };
-  const tick = setInterval(() => frame(), 1000);
+  // Also clears a frame already due, which would otherwise draw again right after.
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    if (!closed) frame();
+  };
+  const tick = setInterval(flush, 1000);
   tick.unref();
   return {
     subscribe(redraw) {
@@ -164,10 +169,7 @@ export function frameController(fps: number, onFrame?: (ms: number) => void, bud
       cost = cost === 0 ? ms : cost * 0.8 + ms * 0.2;
       onFrame?.(ms);
     },
-    flush() {
-      if (timer) clearTimeout(timer);
-      if (!closed) frame();
-    },
+    flush,
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
