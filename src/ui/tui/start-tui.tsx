@@ -101,7 +101,9 @@ export function startTui(options: TuiOptions): Tui {
   });
   function emit(event: DevspaceEvent): void {
     applyEvent(model, event, now());
-    controller.dirty();
+    // Lines (logs, build output) come in storms and wait for the budgeted frame; anything else
+    // (a state, a step) is rare and may be short-lived, so it is drawn at the frame rate.
+    controller.dirty(event.type !== 'log' && event.type !== 'build-output');
   }
   return {
     emit,
@@ -130,12 +132,13 @@ export function startTui(options: TuiOptions): Tui {
  * unreadable at any frame rate, and the CPU is better left to the services): the
  * screen lags a little, the machine does not.
  */
-export function frameController(fps: number, onFrame?: (ms: number) => void, budget = 0.1): FrameSource & { dirty(): void; flush(): void; close(): void; rendered(): void } {
+export function frameController(fps: number, onFrame?: (ms: number) => void, budget = 0.1): FrameSource & { dirty(urgent?: boolean): void; flush(): void; close(): void; rendered(): void } {
   const minInterval = 1000 / fps;
   const listeners = new Set<() => void>();
   let last = 0;
   let cost = 0;
   let timer: NodeJS.Timeout | undefined;
+  let timerDue = 0;
   let closed = false;
   let pending: number | undefined;
   const frame = () => {
@@ -157,10 +160,15 @@ export function frameController(fps: number, onFrame?: (ms: number) => void, bud
       listeners.add(redraw);
       return () => void listeners.delete(redraw);
     },
-    dirty() {
-      if (timer || closed) return;
-      const interval = Math.max(minInterval, cost / budget);
-      timer = setTimeout(frame, Math.max(0, last + interval - performance.now()));
+    dirty(urgent = false) {
+      if (closed) return;
+      const due = last + (urgent ? minInterval : Math.max(minInterval, cost / budget));
+      if (timer) {
+        if (due >= timerDue) return;
+        clearTimeout(timer);
+      }
+      timerDue = due;
+      timer = setTimeout(frame, Math.max(0, due - performance.now()));
     },
     rendered() {
       if (pending === undefined) return;
